@@ -1,0 +1,31 @@
+package mysql
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/flowrra/schedstore"
+)
+
+// interpret maps a driver error to the contract's sentinels, keeping the
+// original in the chain for callers that want the details.
+func interpret(op, id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(id)
+	}
+	var myErr *mysql.MySQLError
+	if errors.As(err, &myErr) {
+		switch myErr.Number {
+		case 1062: // ER_DUP_ENTRY
+			return fmt.Errorf("%w: %q: %w", schedstore.ErrAlreadyExists, id, err)
+		case 3819, 4025, 1406, 1366, 1048: // check (MySQL, MariaDB), too long, bad string, null
+			return fmt.Errorf("%w: rejected by the database: %w", schedstore.ErrInvalidTask, err)
+		}
+	}
+	return fmt.Errorf("schedstore: mysql %s: %w", op, err)
+}
+
+func notFound(id string) error { return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id) }

@@ -1,0 +1,91 @@
+package mysql_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"sync/atomic"
+	"testing"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/adapter/mysql"
+	"github.com/flowrra/schedstore/internal/testdb"
+)
+
+// newBackend opens a migrated backend on a fresh database of its own.
+func newBackend(t *testing.T) schedstore.Backend {
+	t.Helper()
+	return openBackend(t, testdb.MySQL(t))
+}
+
+func openBackend(t testing.TB, rawURL string) *mysql.Backend {
+	t.Helper()
+	b, err := mysql.Open(t.Context(), rawURL)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// dialers numbers the counting networks: the driver's registry is global,
+// and parallel tests each need their own counter.
+var dialers atomic.Int64
+
+// newCountedBackend is newBackend built with New over a pool whose
+// connections count their writes. The driver writes each request packet
+// with one Write and then waits for the reply, so writes are round trips.
+func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
+	t.Helper()
+	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mysql.Migrate(t.Context(), cfg); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	var writes atomic.Int64
+	cfg.Net = fmt.Sprintf("schedstore-counting-%d", dialers.Add(1))
+	gomysql.RegisterDialContext(cfg.Net, func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countingConn{Conn: c, writes: &writes}, nil
+	})
+	t.Cleanup(func() { gomysql.DeregisterDialContext(cfg.Net) })
+	db := openDB(t, cfg)
+	b := mysql.New(db)
+	t.Cleanup(func() { b.Close() })
+	return b, writes.Load
+}
+
+// openDB opens a pool from cfg, closed at cleanup, and connects once so
+// the handshake is not counted against the first call.
+func openDB(t testing.TB, cfg *gomysql.Config) *sql.DB {
+	t.Helper()
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { db.Close() })
+	if err := db.PingContext(t.Context()); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	return db
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}

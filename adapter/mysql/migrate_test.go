@@ -1,0 +1,159 @@
+package mysql_test
+
+import (
+	"database/sql"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flowrra/schedstore/adapter/mysql"
+	"github.com/flowrra/schedstore/internal/testdb"
+	"github.com/flowrra/schedstore/schema"
+)
+
+// Up, down and up again on a fresh database, with the version table under
+// schedstore's own name.
+func TestMigrateUpDownUp(t *testing.T) {
+	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := schema.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mysql.NewMigrator(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	db := openDB(t, cfg)
+
+	wantStatus(t, m, "fresh", schema.Status{Latest: latest})
+	for _, step := range []struct {
+		name string
+		run  func() error
+		want schema.Status
+		task bool // scheduled_tasks exists afterwards
+	}{
+		{"up", m.Up, schema.Status{Version: latest, Latest: latest}, true},
+		{"down", func() error { return m.Down(0) }, schema.Status{Latest: latest}, false},
+		{"up again", m.Up, schema.Status{Version: latest, Latest: latest}, true},
+	} {
+		if err := step.run(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		wantStatus(t, m, step.name, step.want)
+		tables := tableNames(t, db)
+		if slices.Contains(tables, "scheduled_tasks") != step.task || !slices.Contains(tables, schema.MigrationsTable) ||
+			slices.Contains(tables, "schema_migrations") {
+			t.Errorf("after %s: tables %v", step.name, tables)
+		}
+	}
+}
+
+func wantStatus(t *testing.T, m *schema.Migrator, when string, want schema.Status) {
+	t.Helper()
+	got, err := m.Status()
+	if err != nil {
+		t.Fatalf("%s: Status: %v", when, err)
+	}
+	if got != want {
+		t.Errorf("%s: Status = %+v, want %+v", when, got, want)
+	}
+}
+
+// golang-migrate's mysql driver closes the *sql.DB it was given, so a
+// closed Migrator leaves no connection behind on the server.
+func TestMigratorCloseLeavesNoConnection(t *testing.T) {
+	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, cfg)
+	db.SetMaxOpenConns(1) // the only connection of this pool is the one asking
+	m, err := mysql.NewMigrator(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Status(); err != nil {
+		t.Fatal(err)
+	}
+	if n := otherConnections(t, db); n == 0 {
+		t.Fatal("test bug: the open Migrator's connection is not visible")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The server drops a session shortly after the client hangs up.
+	deadline := time.Now().Add(5 * time.Second)
+	for n := otherConnections(t, db); n != 0; n = otherConnections(t, db) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections remain after Migrator.Close", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Several processes starting at once on a fresh database: golang-migrate's
+// GET_LOCK serializes them and every Open succeeds.
+func TestConcurrentOpen(t *testing.T) {
+	raw := testdb.MySQL(t)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			b, err := mysql.Open(t.Context(), raw)
+			if err == nil {
+				err = b.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open #%d: %v", i, err)
+		}
+	}
+	b := openBackend(t, raw)
+	if got := tableNames(t, b.DB()); !slices.Contains(got, "scheduled_tasks") {
+		t.Errorf("tables %v", got)
+	}
+}
+
+// tableNames lists the tables of db's database.
+func tableNames(t testing.TB, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(),
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// otherConnections counts the server sessions on db's database but db's own.
+func otherConnections(t testing.TB, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM information_schema.processlist "+
+		"WHERE db = DATABASE() AND id <> CONNECTION_ID()").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,23 @@
+// Package sqlite implements schedstore.Backend on SQLite with the pure-Go
+// modernc.org/sqlite driver (no cgo).
+//
+// Open opens a file (or an in-memory database) from a sqlite:// URL and
+// applies pending migrations; New wraps a *sql.DB the application owns
+// (Close leaves it open) and expects the schema to be migrated already (see
+// Migrate). DSN builds a driver DSN with the settings Open uses, for
+// applications that open the *sql.DB themselves.
+//
+// Every call is one statement. Times are INTEGER Unix microseconds (UTC).
+//
+// Connections use WAL (readers never block the writer), busy_timeout (a
+// writer in another process makes us wait rather than fail with
+// SQLITE_BUSY) and BEGIN IMMEDIATE for every transaction (a transaction
+// takes the write lock up front instead of failing when it upgrades).
+// synchronous stays at SQLite's default, FULL: a committed write survives a
+// power cut.
+//
+// Migrations are safe across processes on Unix: besides golang-migrate's
+// in-process lock, the migrator holds an flock on "<database>-migrate.lock"
+// next to the database file. That file is left in place on purpose:
+// deleting a lock file races with the next process that opens it.
+package sqlite

@@ -1,0 +1,96 @@
+package conformance
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flowrra/schedstore"
+)
+
+// TestModel runs the suite against the in-memory model, which proves the
+// suite runnable and self-consistent before any database adapter exists.
+func TestModel(t *testing.T) {
+	fresh := func(t *testing.T) schedstore.Backend {
+		m := newModel()
+		t.Cleanup(func() { m.Close() })
+		return m
+	}
+	t.Run("networked", func(t *testing.T) {
+		Run(t, Harness{
+			Dialect:    "model",
+			NewBackend: fresh,
+			NewCountedBackend: func(t *testing.T) (schedstore.Backend, func() int64) {
+				c := &counted{Backend: fresh(t)}
+				return c, c.calls.Load
+			},
+			Capabilities: Capabilities{ParallelTests: true},
+		})
+	})
+	t.Run("embedded", func(t *testing.T) {
+		Run(t, Harness{
+			Dialect:      "model-embedded",
+			NewBackend:   fresh,
+			Capabilities: Capabilities{ParallelTests: true, Embedded: true, SingleWriter: true},
+		})
+	})
+}
+
+// counted stands in for a connection that counts round trips: the model
+// makes exactly one "round trip" per call.
+type counted struct {
+	schedstore.Backend
+	calls atomic.Int64
+}
+
+func (c *counted) Create(ctx context.Context, t *schedstore.Task) error {
+	c.calls.Add(1)
+	return c.Backend.Create(ctx, t)
+}
+
+func (c *counted) Update(ctx context.Context, t *schedstore.Task) error {
+	c.calls.Add(1)
+	return c.Backend.Update(ctx, t)
+}
+
+func (c *counted) Delete(ctx context.Context, id string) (bool, error) {
+	c.calls.Add(1)
+	return c.Backend.Delete(ctx, id)
+}
+
+func (c *counted) Get(ctx context.Context, id string) (*schedstore.Task, error) {
+	c.calls.Add(1)
+	return c.Backend.Get(ctx, id)
+}
+
+func (c *counted) ListAll(ctx context.Context) ([]*schedstore.Task, error) {
+	c.calls.Add(1)
+	return c.Backend.ListAll(ctx)
+}
+
+func (c *counted) ListEnabled(ctx context.Context) ([]*schedstore.Task, error) {
+	c.calls.Add(1)
+	return c.Backend.ListEnabled(ctx)
+}
+
+func (c *counted) ListDue(ctx context.Context, now time.Time) ([]*schedstore.Task, error) {
+	c.calls.Add(1)
+	return c.Backend.ListDue(ctx, now)
+}
+
+func (c *counted) UpdateRunTimes(ctx context.Context, id string, last, next time.Time) error {
+	c.calls.Add(1)
+	return c.Backend.UpdateRunTimes(ctx, id, last, next)
+}
+
+func (c *counted) Clear(ctx context.Context) (int64, error) {
+	c.calls.Add(1)
+	return c.Backend.Clear(ctx)
+}
+
+func (c *counted) FindByDefinition(ctx context.Context, name string, typ schedstore.ScheduleType, schedule string,
+	args []any, kwargs map[string]any) (*schedstore.Task, error) {
+	c.calls.Add(1)
+	return c.Backend.FindByDefinition(ctx, name, typ, schedule, args, kwargs)
+}

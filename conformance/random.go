@@ -1,0 +1,338 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/flowrra/schedstore"
+)
+
+// testModel makes random calls against the backend and the in-memory
+// model and compares every result, and ListAll every fullEvery calls.
+func testModel(t *testing.T, s *suite) {
+	s.leaf(t, "random_calls", func(t *testing.T, b schedstore.Backend) {
+		seed, n := modelSeed(t), modelOps(t)
+		t.Logf("seed %d, %d calls (replay: %s=%d)", seed, n, seedEnv, seed)
+		r := &runner{
+			t: t, b: b, m: newModel(), seed: seed,
+			rng:    rand.New(rand.NewPCG(seed, 0x5c4ed5)),
+			defs:   map[string]defKey{},
+			fuzzy:  map[string]window{},
+			counts: map[string]int{},
+		}
+		for r.step = 1; r.step <= n; r.step++ {
+			r.randomCall()
+			if r.step%fullEvery == 0 {
+				r.compareAll()
+			}
+		}
+		r.compareAll()
+		t.Logf("calls by outcome: %s", r.summary())
+	})
+}
+
+const fullEvery = 25
+
+type runner struct {
+	t    *testing.T
+	b    schedstore.Backend
+	m    *model
+	rng  *rand.Rand
+	seed uint64
+	step int
+
+	assigned []string          // IDs the backend assigned
+	defs     map[string]defKey // the definition of each stored task
+	// fuzzy holds the tasks whose UpdatedAt only the backend knows (set by
+	// UpdateRunTimes, which writes nothing back), with when it was set.
+	fuzzy  map[string]window
+	recent []string // the last calls, for the failure message
+	counts map[string]int
+}
+
+type window struct{ before, after time.Time }
+
+func (r *runner) randomCall() {
+	switch x := r.rng.IntN(100); {
+	case x < 24:
+		r.create()
+	case x < 38:
+		r.update()
+	case x < 46:
+		r.delete()
+	case x < 56:
+		r.get()
+	case x < 63:
+		r.list("ListAll", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+	case x < 70:
+		r.list("ListEnabled", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListEnabled(r.t.Context()) })
+	case x < 80:
+		now := r.dueNow()
+		r.list(fmt.Sprintf("ListDue(%v)", now), func(b schedstore.Backend) ([]*schedstore.Task, error) {
+			return b.ListDue(r.t.Context(), now)
+		})
+	case x < 90:
+		r.updateRunTimes()
+	case x < 99:
+		r.find()
+	default:
+		r.clear()
+	}
+}
+
+func (r *runner) create() {
+	id := r.pickID()
+	if r.rng.IntN(10) == 0 {
+		id = ""
+	}
+	in, k := r.randomTask(id)
+	r.maybeCorrupt(in)
+	bt, mt := cloneTask(in), cloneTask(in)
+	r.note("Create(%s)", describe(in))
+	errB := r.b.Create(r.t.Context(), bt)
+	if errB == nil {
+		// The model stores what the backend assigned.
+		if mt.ID == "" {
+			mt.ID = bt.ID
+			r.assigned = append(r.assigned, bt.ID)
+		}
+		if mt.CreatedAt.IsZero() {
+			mt.CreatedAt = bt.CreatedAt
+		}
+	}
+	errM := r.m.Create(r.t.Context(), mt)
+	r.sameErr("Create", errB, errM)
+	if errB == nil {
+		r.diff("Create write-back into *Task", mt, bt)
+		r.defs[bt.ID] = k
+		delete(r.fuzzy, bt.ID)
+	}
+}
+
+func (r *runner) update() {
+	in, k := r.randomTask(r.pickID())
+	r.maybeCorrupt(in)
+	bt, mt := cloneTask(in), cloneTask(in)
+	r.note("Update(%s)", describe(in))
+	before := time.Now()
+	errB := r.b.Update(r.t.Context(), bt)
+	after := time.Now()
+	if errB == nil {
+		r.checkNow("Update's UpdatedAt", bt.UpdatedAt, window{before, after})
+		stamp := bt.UpdatedAt
+		r.m.now = func() time.Time { return stamp }
+	}
+	errM := r.m.Update(r.t.Context(), mt)
+	r.m.now = time.Now
+	r.sameErr("Update", errB, errM)
+	if errB == nil {
+		// The contract does not say whether Update writes CreatedAt back.
+		r.diff("Update write-back into *Task", mt, bt, cmpopts.IgnoreFields(schedstore.Task{}, "CreatedAt"))
+		r.defs[bt.ID] = k
+		delete(r.fuzzy, bt.ID)
+	}
+}
+
+func (r *runner) delete() {
+	id := r.pickID()
+	r.note("Delete(%q)", id)
+	gotB, errB := r.b.Delete(r.t.Context(), id)
+	gotM, errM := r.m.Delete(r.t.Context(), id)
+	r.sameErr("Delete", errB, errM)
+	if gotB != gotM {
+		r.failf("Delete(%q) = %v, model says %v", id, gotB, gotM)
+	}
+	delete(r.defs, id)
+	delete(r.fuzzy, id)
+}
+
+func (r *runner) get() {
+	id := r.pickID()
+	r.note("Get(%q)", id)
+	gotB, errB := r.b.Get(r.t.Context(), id)
+	gotM, errM := r.m.Get(r.t.Context(), id)
+	r.sameErr("Get", errB, errM)
+	if errB == nil {
+		r.reconcile(gotM, gotB)
+		r.diff("Get", gotM, gotB)
+	}
+}
+
+func (r *runner) list(call string, f func(schedstore.Backend) ([]*schedstore.Task, error)) {
+	r.note("%s", call)
+	gotB, errB := f(r.b)
+	gotM, errM := f(r.m)
+	r.sameErr(call, errB, errM)
+	for i := range min(len(gotB), len(gotM)) {
+		r.reconcile(gotM[i], gotB[i])
+	}
+	r.diff(call, gotM, gotB)
+}
+
+func (r *runner) compareAll() {
+	r.list("ListAll (periodic)", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+}
+
+func (r *runner) updateRunTimes() {
+	id := r.pickID()
+	var last, next time.Time
+	if p := r.maybeTime(randRunTimes); p != nil {
+		last = *p
+	}
+	if p := r.maybeTime(randRunTimes); p != nil {
+		next = *p
+	}
+	r.note("UpdateRunTimes(%q, %v, %v)", id, last, next)
+	before := time.Now()
+	errB := r.b.UpdateRunTimes(r.t.Context(), id, last, next)
+	w := window{before, time.Now()}
+	errM := r.m.UpdateRunTimes(r.t.Context(), id, last, next)
+	r.sameErr("UpdateRunTimes", errB, errM)
+	if errB == nil {
+		r.fuzzy[id] = w
+	}
+}
+
+func (r *runner) find() {
+	k := r.randomDef()
+	if len(r.defs) > 0 && r.rng.IntN(3) != 0 {
+		// Mostly ask for a stored definition, respelled.
+		stored := slices.Sorted(maps.Keys(r.defs))
+		k = r.defs[pickOne(r, stored)]
+	}
+	name, typ, schedule, args, kwargs := r.spell(k)
+	r.note("FindByDefinition(%q, %q, %q, %#v, %#v)", name, typ, schedule, args, kwargs)
+	gotB, errB := r.b.FindByDefinition(r.t.Context(), name, typ, schedule, args, kwargs)
+	r.m.mu.Lock()
+	matches, errM := r.m.matching(name, typ, schedule, args, kwargs)
+	r.m.mu.Unlock()
+	if errM == nil && len(matches) == 0 {
+		errM = schedstore.ErrNotFound
+	}
+	r.sameErr("FindByDefinition", errB, errM)
+	if errB != nil {
+		return
+	}
+	i := slices.IndexFunc(matches, func(t *schedstore.Task) bool { return t.ID == gotB.ID })
+	if i < 0 {
+		r.failf("FindByDefinition returned %q, but the model's matches are %q", gotB.ID, ids(matches))
+	}
+	r.reconcile(matches[i], gotB)
+	r.diff("FindByDefinition", matches[i], gotB)
+}
+
+func (r *runner) clear() {
+	r.note("Clear()")
+	nB, errB := r.b.Clear(r.t.Context())
+	nM, errM := r.m.Clear(r.t.Context())
+	r.sameErr("Clear", errB, errM)
+	if nB != nM {
+		r.failf("Clear = %d, model says %d", nB, nM)
+	}
+	clear(r.defs)
+	clear(r.fuzzy)
+}
+
+// reconcile adopts the backend's UpdatedAt for a task last changed by
+// UpdateRunTimes, after checking that it is a time of that call.
+func (r *runner) reconcile(want, got *schedstore.Task) {
+	w, ok := r.fuzzy[want.ID]
+	if !ok || want.ID != got.ID {
+		return
+	}
+	r.checkNow("UpdatedAt after UpdateRunTimes of "+want.ID, got.UpdatedAt, w)
+	want.UpdatedAt = got.UpdatedAt
+	r.m.mu.Lock()
+	row := r.m.rows[want.ID]
+	row.UpdatedAt = got.UpdatedAt
+	r.m.rows[want.ID] = row
+	r.m.mu.Unlock()
+	delete(r.fuzzy, want.ID)
+}
+
+func (r *runner) checkNow(what string, got time.Time, w window) {
+	if !isStamp(got) || got.Before(w.before.Add(-clockTolerance).Truncate(time.Microsecond)) || got.After(w.after.Add(clockTolerance)) {
+		r.failf("%s = %v: want a UTC time in whole microseconds between %v and %v", what, got, w.before.UTC(), w.after.UTC())
+	}
+}
+
+func (r *runner) note(format string, args ...any) {
+	const keep = 20
+	if len(r.recent) == keep {
+		r.recent = r.recent[1:]
+	}
+	r.recent = append(r.recent, fmt.Sprintf("%d: ", r.step)+fmt.Sprintf(format, args...))
+}
+
+func (r *runner) failf(format string, args ...any) {
+	r.t.Helper()
+	r.t.Fatalf("seed %d (replay: %s=%d), call %d: %s\nlast calls:\n  %s",
+		r.seed, seedEnv, r.seed, r.step, fmt.Sprintf(format, args...), strings.Join(r.recent, "\n  "))
+}
+
+func (r *runner) diff(what string, want, got any, opts ...cmp.Option) {
+	r.t.Helper()
+	if d := cmp.Diff(want, got, taskOpts, cmp.Options(opts)); d != "" {
+		r.failf("%s differs from the model (-model +backend):\n%s", what, d)
+	}
+}
+
+// sameErr fails unless the backend and the model failed alike: the same
+// sentinel, and for invalid input the same field.
+func (r *runner) sameErr(call string, errB, errM error) {
+	r.t.Helper()
+	cb, cm := errClass(errB), errClass(errM)
+	r.counts[strings.TrimSpace(strings.SplitN(call, "(", 2)[0])+": "+cm]++
+	if cb != cm {
+		r.failf("%s: backend returned %v (%s), model %v (%s)", call, errB, cb, errM, cm)
+	}
+}
+
+func errClass(err error) string {
+	var fe *schedstore.FieldError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &fe) && errors.Is(err, schedstore.ErrInvalidTask):
+		return "invalid " + fe.Field
+	case errors.Is(err, schedstore.ErrNotFound):
+		return "not found"
+	case errors.Is(err, schedstore.ErrAlreadyExists):
+		return "already exists"
+	}
+	return "other error"
+}
+
+func (r *runner) summary() string {
+	keys := slices.Sorted(maps.Keys(r.counts))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, r.counts[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cloneTask(t *schedstore.Task) *schedstore.Task {
+	c := *t
+	if t.LastRunAt != nil {
+		c.LastRunAt = at(*t.LastRunAt)
+	}
+	if t.NextRunAt != nil {
+		c.NextRunAt = at(*t.NextRunAt)
+	}
+	return &c
+}
+
+func describe(t *schedstore.Task) string {
+	return fmt.Sprintf("%q %q %s %q args=%#v kwargs=%#v enabled=%v prio=%d last=%v next=%v created=%v",
+		t.ID, t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs, t.Enabled, t.Priority, t.LastRunAt, t.NextRunAt, t.CreatedAt)
+}

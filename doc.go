@@ -1,0 +1,20 @@
+// Package schedstore stores scheduled task definitions (cron, interval and
+// one-time schedules) in PostgreSQL, MySQL/MariaDB or SQLite behind one
+// contract, the [Backend] interface.
+//
+// The contract is that of the Flowrra scheduler backends: create, update,
+// delete, get, list, list the due tasks, advance run times, clear, find a
+// task by its definition and close. Open a backend from a database URL with
+// github.com/flowrra/schedstore/adapter.Open, or wrap a connection pool the
+// application already owns with one of the dialect packages under adapter/.
+//
+// Every implementation:
+//   - stores and returns times in UTC with microsecond precision;
+//   - validates a task before writing anything (errors wrap [ErrInvalidTask]);
+//   - maps database errors to the sentinels below, so callers use errors.Is;
+//   - makes one round trip per call on PostgreSQL and MySQL;
+//   - is safe for concurrent use and honours every context.
+//
+// The conformance suite in github.com/flowrra/schedstore/conformance runs the
+// same tests against each implementation.
+package schedstore

@@ -1,0 +1,147 @@
+package taskrow
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/flowrra/schedstore"
+)
+
+// Row is a task as every dialect stores it.
+type Row struct {
+	ID           string
+	TaskName     string
+	ScheduleType string
+	Schedule     string
+	Args         string // canonical JSON array
+	Kwargs       string // canonical JSON object
+	Fingerprint  string // see Fingerprint
+	Enabled      bool
+	LastRunAt    *time.Time // UTC, whole microseconds
+	NextRunAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Description  string
+	MaxRetries   int32
+	RetryDelayUS int64 // microseconds
+	Priority     int32
+}
+
+// ForCreate validates t and returns the row to insert: a new UUID for an
+// empty ID, now for a zero CreatedAt, UpdatedAt = CreatedAt. t is not
+// changed; after the insert succeeds call WriteBack.
+func ForCreate(t *schedstore.Task, now time.Time) (Row, error) {
+	if err := t.Validate(); err != nil {
+		return Row{}, err
+	}
+	r, err := encode(t)
+	if err != nil {
+		return Row{}, err
+	}
+	if r.ID == "" {
+		id, err := uuid.NewV7() // time-ordered: inserts land at the end of the primary key
+		if err != nil {
+			return Row{}, fmt.Errorf("schedstore: new task ID: %w", err)
+		}
+		r.ID = id.String()
+	}
+	r.CreatedAt = Time(t.CreatedAt)
+	if t.CreatedAt.IsZero() {
+		r.CreatedAt = Time(now)
+	}
+	r.UpdatedAt = r.CreatedAt
+	return r, nil
+}
+
+// ForUpdate validates t (whose ID is required) and returns the row that
+// replaces the stored one; CreatedAt is ignored, UpdatedAt is now.
+func ForUpdate(t *schedstore.Task, now time.Time) (Row, error) {
+	if err := t.Validate(); err != nil {
+		return Row{}, err
+	}
+	if err := schedstore.ValidateID(t.ID); err != nil {
+		return Row{}, err
+	}
+	r, err := encode(t)
+	if err != nil {
+		return Row{}, err
+	}
+	r.UpdatedAt = Time(now)
+	return r, nil
+}
+
+// WriteBack copies what the backend assigned into t.
+func (r Row) WriteBack(t *schedstore.Task) {
+	t.ID = r.ID
+	if !r.CreatedAt.IsZero() {
+		t.CreatedAt = r.CreatedAt
+	}
+	t.UpdatedAt = r.UpdatedAt
+}
+
+func encode(t *schedstore.Task) (Row, error) {
+	def, err := NewDefinition(t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs)
+	if err != nil {
+		return Row{}, err
+	}
+	return Row{
+		ID:           t.ID,
+		TaskName:     t.TaskName,
+		ScheduleType: string(t.ScheduleType),
+		Schedule:     t.Schedule,
+		Args:         def.Args,
+		Kwargs:       def.Kwargs,
+		Fingerprint:  def.Fingerprint,
+		Enabled:      t.Enabled,
+		LastRunAt:    TimePtr(t.LastRunAt),
+		NextRunAt:    TimePtr(t.NextRunAt),
+		Description:  t.Description,
+		MaxRetries:   int32(t.MaxRetries),
+		RetryDelayUS: t.RetryDelay.Microseconds(),
+		Priority:     int32(t.Priority),
+	}, nil
+}
+
+// Task decodes a stored row.
+func (r Row) Task() (*schedstore.Task, error) {
+	args, err := DecodeArgs(r.Args)
+	if err != nil {
+		return nil, fmt.Errorf("schedstore: task %q: stored args: %w", r.ID, err)
+	}
+	kwargs, err := DecodeKwargs(r.Kwargs)
+	if err != nil {
+		return nil, fmt.Errorf("schedstore: task %q: stored kwargs: %w", r.ID, err)
+	}
+	return &schedstore.Task{
+		ID:           r.ID,
+		TaskName:     r.TaskName,
+		ScheduleType: schedstore.ScheduleType(r.ScheduleType),
+		Schedule:     r.Schedule,
+		Args:         args,
+		Kwargs:       kwargs,
+		Enabled:      r.Enabled,
+		LastRunAt:    TimePtr(r.LastRunAt),
+		NextRunAt:    TimePtr(r.NextRunAt),
+		CreatedAt:    Time(r.CreatedAt),
+		UpdatedAt:    Time(r.UpdatedAt),
+		Description:  r.Description,
+		MaxRetries:   int(r.MaxRetries),
+		RetryDelay:   time.Duration(r.RetryDelayUS) * time.Microsecond,
+		Priority:     int(r.Priority),
+	}, nil
+}
+
+// Tasks decodes rows in order.
+func Tasks(rows []Row) ([]*schedstore.Task, error) {
+	out := make([]*schedstore.Task, 0, len(rows))
+	for _, r := range rows {
+		t, err := r.Task()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -1,0 +1,78 @@
+-- Queries behind schedstore.Backend (MySQL / MariaDB). Each is one statement, so one round trip
+-- (the driver runs with interpolateParams=true: no prepare/execute/close triplets).
+-- The same -- name: exists in queries/postgres and queries/sqlite.
+
+-- name: CreateTask :exec
+-- A duplicate id fails on the primary key (1062) in this same statement: no check-then-insert.
+INSERT INTO scheduled_tasks (
+    id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
+    last_run_at, next_run_at, created_at, updated_at, description, max_retries,
+    retry_delay_us, priority
+) VALUES (
+    sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(enabled),
+    sqlc.arg(last_run_at), sqlc.arg(next_run_at), sqlc.arg(created_at), sqlc.arg(updated_at),
+    sqlc.arg(description), sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority)
+);
+
+-- name: UpdateTask :execrows
+-- Without clientFoundRows, MySQL counts changed rows, not matched ones: the adapter checks
+-- TaskExists when this reports 0.
+UPDATE scheduled_tasks
+SET task_name = sqlc.arg(task_name),
+    schedule_type = sqlc.arg(schedule_type),
+    schedule = sqlc.arg(schedule),
+    args = sqlc.arg(args),
+    kwargs = sqlc.arg(kwargs),
+    definition_sha256 = sqlc.arg(definition_sha256),
+    enabled = sqlc.arg(enabled),
+    last_run_at = sqlc.arg(last_run_at),
+    next_run_at = sqlc.arg(next_run_at),
+    updated_at = sqlc.arg(updated_at),
+    description = sqlc.arg(description),
+    max_retries = sqlc.arg(max_retries),
+    retry_delay_us = sqlc.arg(retry_delay_us),
+    priority = sqlc.arg(priority)
+WHERE id = sqlc.arg(id);
+
+-- name: DeleteTask :execrows
+DELETE FROM scheduled_tasks WHERE id = sqlc.arg(id);
+
+-- name: GetTask :one
+SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id);
+
+-- name: ListAllTasks :many
+SELECT * FROM scheduled_tasks ORDER BY created_at, id;
+
+-- name: ListEnabledTasks :many
+-- MySQL has no NULLS LAST: sort on "is null" first.
+SELECT * FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id;
+
+-- name: ListDueTasks :many
+-- Range scan on scheduled_tasks_due_idx (enabled, next_run_at); the due set is small.
+SELECT * FROM scheduled_tasks
+WHERE enabled = TRUE AND next_run_at <= sqlc.arg(now)
+ORDER BY priority DESC, next_run_at, id;
+
+-- name: UpdateRunTimes :execrows
+UPDATE scheduled_tasks
+SET last_run_at = sqlc.arg(last_run_at), next_run_at = sqlc.arg(next_run_at),
+    updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id);
+
+-- name: ClearTasks :execrows
+DELETE FROM scheduled_tasks;
+
+-- name: FindTaskByDefinition :one
+-- The fingerprint covers args and kwargs; the other columns guard against a collision.
+-- Several matches: the oldest wins, so the answer is stable.
+SELECT * FROM scheduled_tasks
+WHERE definition_sha256 = sqlc.arg(definition_sha256)
+  AND task_name = sqlc.arg(task_name) AND schedule_type = sqlc.arg(schedule_type)
+  AND schedule = sqlc.arg(schedule)
+ORDER BY created_at, id
+LIMIT 1;
+
+-- name: TaskExists :one
+-- Only on the error path of an UPDATE that reported no row.
+SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = sqlc.arg(id));

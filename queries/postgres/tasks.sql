@@ -1,0 +1,71 @@
+-- Queries behind schedstore.Backend (PostgreSQL). Each is one statement, so one round trip.
+-- The same -- name: exists in queries/mysql and queries/sqlite.
+
+-- name: CreateTask :exec
+-- A duplicate id fails on the primary key (23505) in this same statement: no check-then-insert.
+INSERT INTO scheduled_tasks (
+    id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
+    last_run_at, next_run_at, created_at, updated_at, description, max_retries,
+    retry_delay_us, priority
+) VALUES (
+    @id, @task_name, @schedule_type, @schedule, @args, @kwargs, @definition_sha256, @enabled,
+    @last_run_at, @next_run_at, @created_at, @updated_at, @description, @max_retries,
+    @retry_delay_us, @priority
+);
+
+-- name: UpdateTask :execrows
+UPDATE scheduled_tasks
+SET task_name = @task_name,
+    schedule_type = @schedule_type,
+    schedule = @schedule,
+    args = @args,
+    kwargs = @kwargs,
+    definition_sha256 = @definition_sha256,
+    enabled = @enabled,
+    last_run_at = @last_run_at,
+    next_run_at = @next_run_at,
+    updated_at = @updated_at,
+    description = @description,
+    max_retries = @max_retries,
+    retry_delay_us = @retry_delay_us,
+    priority = @priority
+WHERE id = @id;
+
+-- name: DeleteTask :execrows
+DELETE FROM scheduled_tasks WHERE id = @id;
+
+-- name: GetTask :one
+SELECT * FROM scheduled_tasks WHERE id = @id;
+
+-- name: ListAllTasks :many
+SELECT * FROM scheduled_tasks ORDER BY created_at, id;
+
+-- name: ListEnabledTasks :many
+SELECT * FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id;
+
+-- name: ListDueTasks :many
+-- Range scan on scheduled_tasks_due_idx; the due set is small, so the sort is cheap.
+SELECT * FROM scheduled_tasks
+WHERE enabled AND next_run_at <= @now
+ORDER BY priority DESC, next_run_at, id;
+
+-- name: UpdateRunTimes :execrows
+UPDATE scheduled_tasks
+SET last_run_at = @last_run_at, next_run_at = @next_run_at, updated_at = @updated_at
+WHERE id = @id;
+
+-- name: ClearTasks :execrows
+DELETE FROM scheduled_tasks;
+
+-- name: FindTaskByDefinition :one
+-- The fingerprint covers args and kwargs; the other columns guard against a collision.
+-- Several matches: the oldest wins, so the answer is stable.
+SELECT * FROM scheduled_tasks
+WHERE definition_sha256 = @definition_sha256
+  AND task_name = @task_name AND schedule_type = @schedule_type AND schedule = @schedule
+ORDER BY created_at, id
+LIMIT 1;
+
+-- name: TaskExists :one
+-- Only on the error path of an UPDATE that matched no row.
+SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = @id);

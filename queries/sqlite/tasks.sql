@@ -1,0 +1,76 @@
+-- Queries behind schedstore.Backend (SQLite). Times are *_us columns: Unix microseconds.
+-- The same -- name: exists in queries/postgres and queries/mysql.
+
+-- name: CreateTask :exec
+-- A duplicate id fails on the primary key in this same statement: no check-then-insert.
+INSERT INTO scheduled_tasks (
+    id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
+    last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries,
+    retry_delay_us, priority
+) VALUES (
+    sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(enabled),
+    sqlc.arg(last_run_at_us), sqlc.arg(next_run_at_us), sqlc.arg(created_at_us),
+    sqlc.arg(updated_at_us), sqlc.arg(description), sqlc.arg(max_retries),
+    sqlc.arg(retry_delay_us), sqlc.arg(priority)
+);
+
+-- name: UpdateTask :execrows
+UPDATE scheduled_tasks
+SET task_name = sqlc.arg(task_name),
+    schedule_type = sqlc.arg(schedule_type),
+    schedule = sqlc.arg(schedule),
+    args = sqlc.arg(args),
+    kwargs = sqlc.arg(kwargs),
+    definition_sha256 = sqlc.arg(definition_sha256),
+    enabled = sqlc.arg(enabled),
+    last_run_at_us = sqlc.arg(last_run_at_us),
+    next_run_at_us = sqlc.arg(next_run_at_us),
+    updated_at_us = sqlc.arg(updated_at_us),
+    description = sqlc.arg(description),
+    max_retries = sqlc.arg(max_retries),
+    retry_delay_us = sqlc.arg(retry_delay_us),
+    priority = sqlc.arg(priority)
+WHERE id = sqlc.arg(id);
+
+-- name: DeleteTask :execrows
+DELETE FROM scheduled_tasks WHERE id = sqlc.arg(id);
+
+-- name: GetTask :one
+SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id);
+
+-- name: ListAllTasks :many
+SELECT * FROM scheduled_tasks ORDER BY created_at_us, id;
+
+-- name: ListEnabledTasks :many
+-- "enabled = 1" literally, to match the partial index's WHERE.
+SELECT * FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id;
+
+-- name: ListDueTasks :many
+-- Range scan on the partial index scheduled_tasks_due_idx; the due set is small.
+SELECT * FROM scheduled_tasks
+WHERE enabled = 1 AND next_run_at_us <= sqlc.arg(now_us)
+ORDER BY priority DESC, next_run_at_us, id;
+
+-- name: UpdateRunTimes :execrows
+UPDATE scheduled_tasks
+SET last_run_at_us = sqlc.arg(last_run_at_us), next_run_at_us = sqlc.arg(next_run_at_us),
+    updated_at_us = sqlc.arg(updated_at_us)
+WHERE id = sqlc.arg(id);
+
+-- name: ClearTasks :execrows
+DELETE FROM scheduled_tasks;
+
+-- name: FindTaskByDefinition :one
+-- The fingerprint covers args and kwargs; the other columns guard against a collision.
+-- Several matches: the oldest wins, so the answer is stable.
+SELECT * FROM scheduled_tasks
+WHERE definition_sha256 = sqlc.arg(definition_sha256)
+  AND task_name = sqlc.arg(task_name) AND schedule_type = sqlc.arg(schedule_type)
+  AND schedule = sqlc.arg(schedule)
+ORDER BY created_at_us, id
+LIMIT 1;
+
+-- name: TaskExists :one
+-- Only on the error path of an UPDATE that matched no row.
+SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = sqlc.arg(id));

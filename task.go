@@ -1,0 +1,86 @@
+package schedstore
+
+import "time"
+
+// ScheduleType says how Task.Schedule is read.
+type ScheduleType string
+
+const (
+	// ScheduleCron: Schedule is a cron expression (5 fields, an optional
+	// leading seconds field, @daily-style descriptors, an optional
+	// CRON_TZ=Area/City prefix; UTC without one).
+	ScheduleCron ScheduleType = "cron"
+	// ScheduleInterval: Schedule is a positive interval, in seconds ("300",
+	// "2.5") or as a Go duration ("5m").
+	ScheduleInterval ScheduleType = "interval"
+	// ScheduleOneTime: Schedule is an RFC 3339 instant.
+	ScheduleOneTime ScheduleType = "one_time"
+)
+
+// Valid reports whether t is one of the three known schedule types.
+func (t ScheduleType) Valid() bool {
+	switch t {
+	case ScheduleCron, ScheduleInterval, ScheduleOneTime:
+		return true
+	}
+	return false
+}
+
+// Reference defaults, as in Flowrra's ScheduledTask.
+const (
+	DefaultMaxRetries = 3
+	DefaultRetryDelay = time.Second
+)
+
+// Task is one scheduled task definition and its run times.
+//
+// Times read back from a backend are in UTC, truncated to the microsecond.
+// Args and Kwargs read back are never nil: an empty list or object comes back
+// as []any{} or map[string]any{}, and JSON numbers come back as json.Number so
+// that integers beyond 2^53 survive exactly.
+type Task struct {
+	ID           string // empty on Create: a new UUID is assigned
+	TaskName     string
+	ScheduleType ScheduleType
+	Schedule     string         // cron expression, interval, or one-time instant
+	Args         []any          // JSON array
+	Kwargs       map[string]any // JSON object
+	Enabled      bool
+	LastRunAt    *time.Time
+	NextRunAt    *time.Time
+	CreatedAt    time.Time // zero on Create: now
+	UpdatedAt    time.Time
+	Description  string // "" means none
+	MaxRetries   int
+	RetryDelay   time.Duration
+	Priority     int // higher runs first
+}
+
+// NewCron returns an enabled cron task with the reference defaults.
+func NewCron(taskName, expr string) *Task { return newTask(taskName, ScheduleCron, expr) }
+
+// NewInterval returns an enabled interval task with the reference defaults.
+// every is written as a Go duration string (e.g. "5m0s").
+func NewInterval(taskName string, every time.Duration) *Task {
+	return newTask(taskName, ScheduleInterval, every.String())
+}
+
+// NewOneTime returns an enabled one-time task, due at at, with the
+// reference defaults.
+func NewOneTime(taskName string, at time.Time) *Task {
+	t := newTask(taskName, ScheduleOneTime, at.UTC().Format(time.RFC3339Nano))
+	due := at.UTC()
+	t.NextRunAt = &due
+	return t
+}
+
+func newTask(name string, typ ScheduleType, schedule string) *Task {
+	return &Task{
+		TaskName:     name,
+		ScheduleType: typ,
+		Schedule:     schedule,
+		Enabled:      true,
+		MaxRetries:   DefaultMaxRetries,
+		RetryDelay:   DefaultRetryDelay,
+	}
+}
