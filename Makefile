@@ -2,7 +2,7 @@
 #
 # Tools are pinned in tools/go.mod (a separate module, so the library's go.mod stays small):
 # sqlc v1.31.1 and benchstat run through `go tool -modfile=tools/go.mod`. The first use builds
-# them into the Go build cache (sqlc: ~1.5 min, pure Go); later runs start in seconds.
+# them into the Go build cache (sqlc: 1.5-4 min on 2 cores, pure Go); later runs start in seconds.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -29,7 +29,7 @@ generate: ## regenerate db/ from schema/ and queries/ with sqlc
 	$(SQLC) generate
 
 check-generated: ## fail if db/ is stale or a query does not prepare (needs PostgreSQL and MySQL; see scripts/check-generated.sh)
-	scripts/check-generated.sh
+	bash scripts/check-generated.sh
 
 test: ## run every test with the race detector (SCHEDSTORE_TEST_* env vars pass through)
 	$(GO) test -race -count=1 ./...
@@ -37,7 +37,7 @@ test: ## run every test with the race detector (SCHEDSTORE_TEST_* env vars pass 
 test-short: ## quick tests only (-short, no race detector)
 	$(GO) test -short -count=1 ./...
 
-bench: ## run benchmarks $(BENCH_COUNT) times into $(BENCH_OUT) and summarise with benchstat
+bench: ## benchmarks, 6 runs each, into bench.txt, then benchstat (BENCH_BASE=old.txt compares)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
 	$(BENCHSTAT) $(BENCH_BASE) $(BENCH_OUT)
 

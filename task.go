@@ -54,6 +54,11 @@ type Task struct {
 	MaxRetries   int
 	RetryDelay   time.Duration
 	Priority     int // higher runs first
+	// Version counts the stored row's changes (Create stores 1). Update with
+	// a non-zero Version succeeds only if it still matches (else
+	// ErrConflict) and then writes back the new one; zero means last writer
+	// wins. Used by Store implementations; Backend-only code can ignore it.
+	Version int64
 }
 
 // NewCron returns an enabled cron task with the reference defaults.

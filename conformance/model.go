@@ -76,10 +76,13 @@ func (m *model) Update(ctx context.Context, t *schedstore.Task) error {
 	if !ok {
 		return fmt.Errorf("%w: %q", schedstore.ErrNotFound, r.ID)
 	}
+	if t.Version != 0 && t.Version != old.Version {
+		return fmt.Errorf("%w: task %q is at version %d, not %d", schedstore.ErrConflict, r.ID, old.Version, t.Version)
+	}
 	stored := r
-	stored.CreatedAt = old.CreatedAt
+	stored.CreatedAt, stored.Version = old.CreatedAt, old.Version+1
 	m.rows[r.ID] = stored
-	r.WriteBack(t) // r's zero CreatedAt leaves the caller's as it was
+	r.WriteBackUpdate(t)
 	return nil
 }
 
@@ -179,29 +182,16 @@ func (m *model) UpdateRunTimes(ctx context.Context, id string, lastRun, nextRun 
 		return err
 	}
 	defer m.mu.Unlock()
-	optional := func(field string, at time.Time) (*time.Time, error) {
-		if at.IsZero() {
-			return nil, nil
-		}
-		if err := schedstore.ValidateTime(field, at); err != nil {
-			return nil, err
-		}
-		u := taskrow.Time(at)
-		return &u, nil
-	}
-	last, err := optional("LastRunAt", lastRun)
-	if err != nil {
-		return err
-	}
-	next, err := optional("NextRunAt", nextRun)
+	rt, err := taskrow.ForRunTimes(id, lastRun, nextRun, m.now())
 	if err != nil {
 		return err
 	}
 	r, ok := m.rows[id]
-	if !ok {
+	if rt.Missing || !ok {
 		return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id)
 	}
-	r.LastRunAt, r.NextRunAt, r.UpdatedAt = last, next, taskrow.Time(m.now())
+	r.LastRunAt, r.NextRunAt, r.UpdatedAt = rt.LastRunAt, rt.NextRunAt, rt.UpdatedAt
+	r.Version++ // Version counts every change of the row
 	m.rows[id] = r
 	return nil
 }

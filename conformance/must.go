@@ -23,6 +23,9 @@ func mustCreate(t testing.TB, b schedstore.Backend, in *schedstore.Task) *scheds
 	if !in.UpdatedAt.Equal(in.CreatedAt) || in.UpdatedAt.Location() != time.UTC {
 		t.Errorf("Create(%q) wrote back UpdatedAt %v, want CreatedAt %v", in.ID, in.UpdatedAt, in.CreatedAt)
 	}
+	if in.Version != 1 {
+		t.Errorf("Create(%q) wrote back Version %d, want 1", in.ID, in.Version)
+	}
 	return normalize(t, in)
 }
 

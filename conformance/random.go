@@ -1,16 +1,13 @@
 package conformance
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/flowrra/schedstore"
@@ -95,6 +92,9 @@ func (r *runner) create() {
 		id = ""
 	}
 	in, k := r.randomTask(id)
+	if r.rng.IntN(8) == 0 {
+		in.Version = 7 // Create stores 1 whatever the caller says
+	}
 	r.maybeCorrupt(in)
 	bt, mt := cloneTask(in), cloneTask(in)
 	r.note("Create(%s)", describe(in))
@@ -120,6 +120,13 @@ func (r *runner) create() {
 
 func (r *runner) update() {
 	in, k := r.randomTask(r.pickID())
+	if r.rng.IntN(3) == 0 {
+		// Optimistic: the stored Version, or one behind or ahead of it.
+		r.m.mu.Lock()
+		v := r.m.rows[in.ID].Version
+		r.m.mu.Unlock()
+		in.Version = max(1, v+int64(r.rng.IntN(3)-1))
+	}
 	r.maybeCorrupt(in)
 	bt, mt := cloneTask(in), cloneTask(in)
 	r.note("Update(%s)", describe(in))
@@ -210,7 +217,7 @@ func (r *runner) find() {
 		k = r.defs[pickOne(r, stored)]
 	}
 	name, typ, schedule, args, kwargs := r.spell(k)
-	r.note("FindByDefinition(%q, %q, %q, %#v, %#v)", name, typ, schedule, args, kwargs)
+	r.note("FindByDefinition(%q, %q, %q, %s, %s)", name, typ, schedule, show(args), show(kwargs))
 	gotB, errB := r.b.FindByDefinition(r.t.Context(), name, typ, schedule, args, kwargs)
 	r.m.mu.Lock()
 	matches, errM := r.m.matching(name, typ, schedule, args, kwargs)
@@ -240,99 +247,4 @@ func (r *runner) clear() {
 	}
 	clear(r.defs)
 	clear(r.fuzzy)
-}
-
-// reconcile adopts the backend's UpdatedAt for a task last changed by
-// UpdateRunTimes, after checking that it is a time of that call.
-func (r *runner) reconcile(want, got *schedstore.Task) {
-	w, ok := r.fuzzy[want.ID]
-	if !ok || want.ID != got.ID {
-		return
-	}
-	r.checkNow("UpdatedAt after UpdateRunTimes of "+want.ID, got.UpdatedAt, w)
-	want.UpdatedAt = got.UpdatedAt
-	r.m.mu.Lock()
-	row := r.m.rows[want.ID]
-	row.UpdatedAt = got.UpdatedAt
-	r.m.rows[want.ID] = row
-	r.m.mu.Unlock()
-	delete(r.fuzzy, want.ID)
-}
-
-func (r *runner) checkNow(what string, got time.Time, w window) {
-	if !isStamp(got) || got.Before(w.before.Add(-clockTolerance).Truncate(time.Microsecond)) || got.After(w.after.Add(clockTolerance)) {
-		r.failf("%s = %v: want a UTC time in whole microseconds between %v and %v", what, got, w.before.UTC(), w.after.UTC())
-	}
-}
-
-func (r *runner) note(format string, args ...any) {
-	const keep = 20
-	if len(r.recent) == keep {
-		r.recent = r.recent[1:]
-	}
-	r.recent = append(r.recent, fmt.Sprintf("%d: ", r.step)+fmt.Sprintf(format, args...))
-}
-
-func (r *runner) failf(format string, args ...any) {
-	r.t.Helper()
-	r.t.Fatalf("seed %d (replay: %s=%d), call %d: %s\nlast calls:\n  %s",
-		r.seed, seedEnv, r.seed, r.step, fmt.Sprintf(format, args...), strings.Join(r.recent, "\n  "))
-}
-
-func (r *runner) diff(what string, want, got any, opts ...cmp.Option) {
-	r.t.Helper()
-	if d := cmp.Diff(want, got, taskOpts, cmp.Options(opts)); d != "" {
-		r.failf("%s differs from the model (-model +backend):\n%s", what, d)
-	}
-}
-
-// sameErr fails unless the backend and the model failed alike: the same
-// sentinel, and for invalid input the same field.
-func (r *runner) sameErr(call string, errB, errM error) {
-	r.t.Helper()
-	cb, cm := errClass(errB), errClass(errM)
-	r.counts[strings.TrimSpace(strings.SplitN(call, "(", 2)[0])+": "+cm]++
-	if cb != cm {
-		r.failf("%s: backend returned %v (%s), model %v (%s)", call, errB, cb, errM, cm)
-	}
-}
-
-func errClass(err error) string {
-	var fe *schedstore.FieldError
-	switch {
-	case err == nil:
-		return "ok"
-	case errors.As(err, &fe) && errors.Is(err, schedstore.ErrInvalidTask):
-		return "invalid " + fe.Field
-	case errors.Is(err, schedstore.ErrNotFound):
-		return "not found"
-	case errors.Is(err, schedstore.ErrAlreadyExists):
-		return "already exists"
-	}
-	return "other error"
-}
-
-func (r *runner) summary() string {
-	keys := slices.Sorted(maps.Keys(r.counts))
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, r.counts[k])
-	}
-	return strings.Join(parts, ", ")
-}
-
-func cloneTask(t *schedstore.Task) *schedstore.Task {
-	c := *t
-	if t.LastRunAt != nil {
-		c.LastRunAt = at(*t.LastRunAt)
-	}
-	if t.NextRunAt != nil {
-		c.NextRunAt = at(*t.NextRunAt)
-	}
-	return &c
-}
-
-func describe(t *schedstore.Task) string {
-	return fmt.Sprintf("%q %q %s %q args=%#v kwargs=%#v enabled=%v prio=%d last=%v next=%v created=%v",
-		t.ID, t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs, t.Enabled, t.Priority, t.LastRunAt, t.NextRunAt, t.CreatedAt)
 }

@@ -9,7 +9,8 @@ import (
 
 func testRunTimes(t *testing.T, s *suite) {
 	s.leaf(t, "sets_times_and_updated_at", func(t *testing.T, b schedstore.Backend) {
-		created := mustCreate(t, b, sampleTask("rt"))
+		// Created long ago, so an UpdatedAt left as it was shows.
+		created := mustCreate(t, b, taskWith("rt", func(t *schedstore.Task) { t.CreatedAt = past }))
 		last := base.Add(-time.Hour + 789*time.Nanosecond).In(kolkata)
 		next := base.Add(time.Hour + 999*time.Nanosecond).In(stJohns)
 		before := time.Now()
@@ -21,6 +22,7 @@ func testRunTimes(t *testing.T, s *suite) {
 		want := *created
 		want.LastRunAt = at(base.Add(-time.Hour))
 		want.NextRunAt = at(base.Add(time.Hour))
+		want.Version++
 		diff(t, "Get after UpdateRunTimes (UpdatedAt aside)", &want, got, ignoreUpdatedAt)
 		wantNow(t, "UpdatedAt after UpdateRunTimes", got.UpdatedAt, before, after)
 		if got.UpdatedAt.Before(created.UpdatedAt) {
@@ -30,7 +32,7 @@ func testRunTimes(t *testing.T, s *suite) {
 
 	s.leaf(t, "zero_stores_nil", func(t *testing.T, b schedstore.Backend) {
 		created := mustCreate(t, b, taskWith("rt", func(t *schedstore.Task) { t.LastRunAt = at(past) }))
-		for _, c := range []struct {
+		for i, c := range []struct {
 			name       string
 			last, next time.Time
 		}{
@@ -43,6 +45,7 @@ func testRunTimes(t *testing.T, s *suite) {
 			}
 			want := *created
 			want.LastRunAt, want.NextRunAt = nil, nil
+			want.Version += int64(i + 1)
 			if !c.last.IsZero() {
 				want.LastRunAt = at(c.last)
 			}
@@ -76,6 +79,7 @@ func testRunTimes(t *testing.T, s *suite) {
 		}
 		want := *created
 		want.LastRunAt, want.NextRunAt = at(past), at(base)
+		want.Version++
 		diff(t, "ListDue after UpdateRunTimes", []*schedstore.Task{&want}, mustListDue(t, b, base), ignoreUpdatedAt)
 	})
 }

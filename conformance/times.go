@@ -18,6 +18,7 @@ func testTimes(t *testing.T, s *suite) {
 		want := sampleTask("zoned")
 		want.CreatedAt = time.Date(2024, 3, 9, 21, 0, 0, 123456000, time.UTC)
 		want.UpdatedAt = want.CreatedAt
+		want.Version = 1
 		want.LastRunAt = at(time.Date(1969, 12, 31, 23, 29, 59, 999999000, time.UTC))
 		want.NextRunAt = at(time.Date(2031, 1, 1, 3, 30, 0, 1000, time.UTC))
 		want = normalize(t, want)

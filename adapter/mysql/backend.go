@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -16,11 +17,8 @@ type Backend struct {
 	db    *sql.DB
 	q     *mysqldb.Queries
 	owned bool // Close closes db
-	// foundRows: db's connections report matched rows (clientFoundRows), so
-	// an UPDATE reporting 0 rows is final. Only Open can promise that.
-	foundRows bool
-	guard     lifecycle.Guard
-	now       func() time.Time
+	guard lifecycle.Guard
+	now   func() time.Time
 }
 
 var _ schedstore.Backend = (*Backend)(nil)
@@ -76,13 +74,34 @@ func (b *Backend) Update(ctx context.Context, t *schedstore.Task) error {
 		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: nullTime(r.LastRunAt), NextRunAt: nullTime(r.NextRunAt), UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
-		Priority: r.Priority,
+		Priority: r.Priority, ExpectedVersion: t.Version,
 	})
-	if err := b.updated(ctx, "update", r.ID, n, err); err != nil {
-		return err
+	if err != nil {
+		return interpret("update", r.ID, err)
 	}
-	r.WriteBack(t)
+	if n == 0 {
+		return b.missingOrConflict(ctx, r.ID, t.Version)
+	}
+	r.WriteBackUpdate(t)
 	return nil
+}
+
+// missingOrConflict tells why an update matched no row: only on that error
+// path does a call cost a second round trip. A row that matched always
+// counts as affected, whether or not the pool sets clientFoundRows,
+// because the UPDATE bumps version.
+func (b *Backend) missingOrConflict(ctx context.Context, id string, version int64) error {
+	if version == 0 {
+		return notFound(id)
+	}
+	exists, err := b.q.TaskExists(ctx, []byte(id))
+	if err != nil {
+		return interpret("update", id, err)
+	}
+	if !exists {
+		return notFound(id)
+	}
+	return fmt.Errorf("%w: task %q is no longer at version %d", schedstore.ErrConflict, id, version)
 }
 
 // Delete implements schedstore.Backend.
@@ -159,30 +178,13 @@ func (b *Backend) UpdateRunTimes(ctx context.Context, id string, lastRun, nextRu
 		ID: []byte(id), LastRunAt: nullTime(rt.LastRunAt), NextRunAt: nullTime(rt.NextRunAt),
 		UpdatedAt: rt.UpdatedAt,
 	})
-	return b.updated(ctx, "update run times", id, n, err)
-}
-
-// updated turns an UPDATE's outcome into the contract's error. Without
-// clientFoundRows MySQL counts changed rows, not matched ones, so over a
-// pool from New an UPDATE writing identical values reports 0 although the
-// row exists: there, and only when 0 is reported, TaskExists decides.
-func (b *Backend) updated(ctx context.Context, op, id string, n int64, err error) error {
 	if err != nil {
-		return interpret(op, id, err)
+		return interpret("update run times", id, err)
 	}
-	if n > 0 {
-		return nil
+	if n == 0 { // version = version + 1 changes every matched row: 0 means none matched
+		return notFound(id)
 	}
-	if !b.foundRows {
-		exists, err := b.q.TaskExists(ctx, []byte(id))
-		if err != nil {
-			return interpret(op, id, err)
-		}
-		if exists {
-			return nil
-		}
-	}
-	return notFound(id)
+	return nil
 }
 
 // Clear implements schedstore.Backend.

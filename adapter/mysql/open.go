@@ -23,8 +23,8 @@ import (
 //
 //   - parseTime, loc=UTC: DATETIME(6) columns hold UTC and scan to time.Time.
 //   - interpolateParams: one round trip per call, not prepare/execute/close.
-//   - clientFoundRows: an UPDATE reports the rows it matched, so 0 means
-//     "no such task" even when the new values equal the old ones.
+//   - clientFoundRows: an UPDATE reports the rows it matched, not only
+//     those it changed (the queries bump version, so both agree today).
 //   - multiStatements=false: only the migration connection runs scripts.
 //   - time_zone: the session clock agrees with the stored UTC.
 const forcedParams = "parseTime=true&loc=UTC&interpolateParams=true&clientFoundRows=true&multiStatements=false" +
@@ -58,7 +58,6 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 	}
 	b := New(db)
 	b.owned = true
-	b.foundRows = true
 	return b, nil
 }
 

@@ -16,7 +16,7 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 		LastRunAt: timePtr(r.LastRunAt), NextRunAt: timePtr(r.NextRunAt),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
-		Priority: r.Priority,
+		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: r.LeaseOwner.String,
 	}
 }
 

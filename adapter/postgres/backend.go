@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -69,16 +70,32 @@ func (b *Backend) Update(ctx context.Context, t *schedstore.Task) error {
 		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
-		Priority: r.Priority,
+		Priority: r.Priority, ExpectedVersion: t.Version,
 	})
 	if err != nil {
 		return interpret("update", r.ID, err)
 	}
 	if n == 0 {
-		return notFound(r.ID)
+		return b.missingOrConflict(ctx, r.ID, t.Version)
 	}
-	r.WriteBack(t)
+	r.WriteBackUpdate(t)
 	return nil
+}
+
+// missingOrConflict tells why an update matched no row: only on that error
+// path does a call cost a second round trip.
+func (b *Backend) missingOrConflict(ctx context.Context, id string, version int64) error {
+	if version == 0 {
+		return notFound(id)
+	}
+	exists, err := b.q.TaskExists(ctx, id)
+	if err != nil {
+		return interpret("update", id, err)
+	}
+	if !exists {
+		return notFound(id)
+	}
+	return fmt.Errorf("%w: task %q is no longer at version %d", schedstore.ErrConflict, id, version)
 }
 
 // Delete implements schedstore.Backend.

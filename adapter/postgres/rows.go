@@ -12,8 +12,15 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		Args: r.Args, Kwargs: r.Kwargs, Fingerprint: r.DefinitionSha256, Enabled: r.Enabled,
 		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
-		Priority: r.Priority,
+		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: deref(r.LeaseOwner),
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func toTasks(op string, rows []pgdb.ScheduledTask, err error) ([]*schedstore.Task, error) {

@@ -14,8 +14,15 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		CreatedAt: taskrow.FromMicros(r.CreatedAtUs), UpdatedAt: taskrow.FromMicros(r.UpdatedAtUs),
 		// The schema's CHECKs and Validate keep these within int32.
 		Description: r.Description, MaxRetries: int32(r.MaxRetries), RetryDelayUS: r.RetryDelayUs,
-		Priority: int32(r.Priority),
+		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: deref(r.LeaseOwner),
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func toTasks(op string, rows []sqlitedb.ScheduledTask, err error) ([]*schedstore.Task, error) {

@@ -28,4 +28,17 @@ type ScheduledTask struct {
 	// retry delay in microseconds
 	RetryDelayUs int64
 	Priority     int32
+	Version      int64
+	EnsureSha256 sql.NullString
+	LeaseOwner   sql.NullString
+	LeaseUntil   sql.NullTime
+	LeaseToken   int64
+}
+
+// schedstore: ledger of fired occurrences, one row each
+type ScheduledTaskFire struct {
+	TaskID       []byte
+	ScheduledFor time.Time
+	Owner        string
+	FiredAt      time.Time
 }

@@ -95,7 +95,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id []byte) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
 WHERE definition_sha256 = ?
   AND task_name = ? AND schedule_type = ?
   AND schedule = ?
@@ -137,12 +137,17 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntil,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE id = ?
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE id = ?
 `
 
 func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error) {
@@ -165,12 +170,17 @@ func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error)
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntil,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -199,6 +209,11 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -214,7 +229,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
 WHERE enabled = TRUE AND next_run_at <= ?
 ORDER BY priority DESC, next_run_at, id
 `
@@ -246,6 +261,11 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -261,7 +281,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
 `
 
 // MySQL has no NULLS LAST: sort on "is null" first.
@@ -291,6 +311,11 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -320,7 +345,7 @@ func (q *Queries) TaskExists(ctx context.Context, id []byte) (bool, error) {
 const updateRunTimes = `-- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
 SET last_run_at = ?, next_run_at = ?,
-    updated_at = ?
+    updated_at = ?, version = version + 1
 WHERE id = ?
 `
 
@@ -351,6 +376,7 @@ SET task_name = ?,
     schedule = ?,
     args = ?,
     kwargs = ?,
+    ensure_sha256 = IF(definition_sha256 = ?, ensure_sha256, NULL),
     definition_sha256 = ?,
     enabled = ?,
     last_run_at = ?,
@@ -359,8 +385,10 @@ SET task_name = ?,
     description = ?,
     max_retries = ?,
     retry_delay_us = ?,
-    priority = ?
+    priority = ?,
+    version = version + 1
 WHERE id = ?
+  AND (version = ? OR ? = 0)
 `
 
 type UpdateTaskParams struct {
@@ -379,10 +407,16 @@ type UpdateTaskParams struct {
 	RetryDelayUs     int64
 	Priority         int32
 	ID               []byte
+	ExpectedVersion  int64
 }
 
+// expected_version 0: last writer wins; else only if the stored version is still the caller's
+// (0 rows: ErrConflict or ErrNotFound).
 // Without clientFoundRows, MySQL counts changed rows, not matched ones: the adapter checks
 // TaskExists when this reports 0.
+// ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
+// definition the row no longer has. MySQL assigns left to right: it must precede
+// definition_sha256.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateTask,
 		arg.TaskName,
@@ -390,6 +424,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.Schedule,
 		arg.Args,
 		arg.Kwargs,
+		arg.DefinitionSha256,
 		arg.DefinitionSha256,
 		arg.Enabled,
 		arg.LastRunAt,
@@ -400,6 +435,8 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.RetryDelayUs,
 		arg.Priority,
 		arg.ID,
+		arg.ExpectedVersion,
+		arg.ExpectedVersion,
 	)
 	if err != nil {
 		return 0, err

@@ -28,4 +28,18 @@ type ScheduledTask struct {
 	// retry delay in microseconds
 	RetryDelayUs int64
 	Priority     int32
+	Version      int64
+	EnsureSha256 *string
+	LeaseOwner   *string
+	LeaseUntil   *time.Time
+	// fencing token, bumped by each claim
+	LeaseToken int64
+}
+
+// schedstore: ledger of fired occurrences, one row each
+type ScheduledTaskFire struct {
+	TaskID       string
+	ScheduledFor time.Time
+	Owner        string
+	FiredAt      time.Time
 }

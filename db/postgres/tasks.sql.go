@@ -92,7 +92,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
 WHERE definition_sha256 = $1
   AND task_name = $2 AND schedule_type = $3 AND schedule = $4
 ORDER BY created_at, id
@@ -133,12 +133,17 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntil,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE id = $1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE id = $1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -161,12 +166,17 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntil,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -195,6 +205,11 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -207,7 +222,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
 WHERE enabled AND next_run_at <= $1
 ORDER BY priority DESC, next_run_at, id
 `
@@ -239,6 +254,11 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -251,7 +271,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
 `
 
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -280,6 +300,11 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -305,7 +330,8 @@ func (q *Queries) TaskExists(ctx context.Context, id string) (bool, error) {
 
 const updateRunTimes = `-- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
-SET last_run_at = $1, next_run_at = $2, updated_at = $3
+SET last_run_at = $1, next_run_at = $2, updated_at = $3,
+    version = version + 1
 WHERE id = $4
 `
 
@@ -336,6 +362,7 @@ SET task_name = $1,
     schedule = $3,
     args = $4,
     kwargs = $5,
+    ensure_sha256 = CASE WHEN definition_sha256 = $6 THEN ensure_sha256 END,
     definition_sha256 = $6,
     enabled = $7,
     last_run_at = $8,
@@ -344,8 +371,9 @@ SET task_name = $1,
     description = $11,
     max_retries = $12,
     retry_delay_us = $13,
-    priority = $14
-WHERE id = $15
+    priority = $14,
+    version = version + 1
+WHERE id = $15 AND (version = $16 OR $16 = 0)
 `
 
 type UpdateTaskParams struct {
@@ -364,8 +392,12 @@ type UpdateTaskParams struct {
 	RetryDelayUs     int64
 	Priority         int32
 	ID               string
+	ExpectedVersion  int64
 }
 
+// expected_version 0: last writer wins; else only if the stored version is still the caller's
+// (0 rows: ErrConflict or ErrNotFound). ensure_sha256 goes when the definition changes, so
+// Ensure's unique key never names a definition the row no longer has.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.Exec(ctx, updateTask,
 		arg.TaskName,
@@ -383,6 +415,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.RetryDelayUs,
 		arg.Priority,
 		arg.ID,
+		arg.ExpectedVersion,
 	)
 	if err != nil {
 		return 0, err

@@ -21,4 +21,16 @@ type ScheduledTask struct {
 	MaxRetries       int64
 	RetryDelayUs     int64
 	Priority         int64
+	Version          int64
+	EnsureSha256     *string
+	LeaseOwner       *string
+	LeaseUntilUs     *int64
+	LeaseToken       int64
+}
+
+type ScheduledTaskFire struct {
+	TaskID         string
+	ScheduledForUs int64
+	Owner          string
+	FiredAtUs      int64
 }

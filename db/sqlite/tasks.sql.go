@@ -93,7 +93,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks
 WHERE definition_sha256 = ?1
   AND task_name = ?2 AND schedule_type = ?3
   AND schedule = ?4
@@ -135,12 +135,17 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntilUs,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE id = ?1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks WHERE id = ?1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -163,12 +168,17 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.MaxRetries,
 		&i.RetryDelayUs,
 		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntilUs,
+		&i.LeaseToken,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority FROM scheduled_tasks ORDER BY created_at_us, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks ORDER BY created_at_us, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -197,6 +207,11 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntilUs,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -212,7 +227,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us <= ?1
 ORDER BY priority DESC, next_run_at_us, id
 `
@@ -244,6 +259,11 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntilUs,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -259,7 +279,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
 `
 
 // "enabled = 1" literally, to match the partial index's WHERE.
@@ -289,6 +309,11 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.MaxRetries,
 			&i.RetryDelayUs,
 			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntilUs,
+			&i.LeaseToken,
 		); err != nil {
 			return nil, err
 		}
@@ -318,7 +343,7 @@ func (q *Queries) TaskExists(ctx context.Context, id string) (bool, error) {
 const updateRunTimes = `-- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
 SET last_run_at_us = ?1, next_run_at_us = ?2,
-    updated_at_us = ?3
+    updated_at_us = ?3, version = version + 1
 WHERE id = ?4
 `
 
@@ -349,6 +374,7 @@ SET task_name = ?1,
     schedule = ?3,
     args = ?4,
     kwargs = ?5,
+    ensure_sha256 = CASE WHEN definition_sha256 = ?6 THEN ensure_sha256 END,
     definition_sha256 = ?6,
     enabled = ?7,
     last_run_at_us = ?8,
@@ -357,8 +383,10 @@ SET task_name = ?1,
     description = ?11,
     max_retries = ?12,
     retry_delay_us = ?13,
-    priority = ?14
+    priority = ?14,
+    version = version + 1
 WHERE id = ?15
+  AND (version = ?16 OR ?16 = 0)
 `
 
 type UpdateTaskParams struct {
@@ -377,8 +405,13 @@ type UpdateTaskParams struct {
 	RetryDelayUs     int64
 	Priority         int64
 	ID               string
+	ExpectedVersion  int64
 }
 
+// expected_version 0: last writer wins; else only if the stored version is still the caller's
+// (0 rows: ErrConflict or ErrNotFound).
+// ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
+// definition the row no longer has.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateTask,
 		arg.TaskName,
@@ -396,6 +429,7 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.RetryDelayUs,
 		arg.Priority,
 		arg.ID,
+		arg.ExpectedVersion,
 	)
 	if err != nil {
 		return 0, err

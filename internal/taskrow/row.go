@@ -27,6 +27,10 @@ type Row struct {
 	MaxRetries   int32
 	RetryDelayUS int64 // microseconds
 	Priority     int32
+	Version      int64
+	// The lease, read only by ClaimDue.
+	LeaseOwner string
+	LeaseToken int64
 }
 
 // ForCreate validates t and returns the row to insert: a new UUID for an
@@ -52,6 +56,7 @@ func ForCreate(t *schedstore.Task, now time.Time) (Row, error) {
 		r.CreatedAt = Time(now)
 	}
 	r.UpdatedAt = r.CreatedAt
+	r.Version = 1
 	return r, nil
 }
 
@@ -72,13 +77,26 @@ func ForUpdate(t *schedstore.Task, now time.Time) (Row, error) {
 	return r, nil
 }
 
-// WriteBack copies what the backend assigned into t.
+// WriteBack copies what Create assigned into t.
 func (r Row) WriteBack(t *schedstore.Task) {
 	t.ID = r.ID
 	if !r.CreatedAt.IsZero() {
 		t.CreatedAt = r.CreatedAt
 	}
 	t.UpdatedAt = r.UpdatedAt
+	if r.Version != 0 {
+		t.Version = r.Version
+	}
+}
+
+// WriteBackUpdate copies what Update assigned into t: UpdatedAt, and the
+// new Version when the update was versioned (a zero Version stays zero:
+// last writer wins, and the new version is not known without a read).
+func (r Row) WriteBackUpdate(t *schedstore.Task) {
+	t.UpdatedAt = r.UpdatedAt
+	if t.Version != 0 {
+		t.Version++
+	}
 }
 
 func encode(t *schedstore.Task) (Row, error) {
@@ -130,6 +148,7 @@ func (r Row) Task() (*schedstore.Task, error) {
 		MaxRetries:   int(r.MaxRetries),
 		RetryDelay:   time.Duration(r.RetryDelayUS) * time.Microsecond,
 		Priority:     int(r.Priority),
+		Version:      r.Version,
 	}, nil
 }
 

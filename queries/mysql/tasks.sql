@@ -16,14 +16,20 @@ INSERT INTO scheduled_tasks (
 );
 
 -- name: UpdateTask :execrows
+-- expected_version 0: last writer wins; else only if the stored version is still the caller's
+-- (0 rows: ErrConflict or ErrNotFound).
 -- Without clientFoundRows, MySQL counts changed rows, not matched ones: the adapter checks
 -- TaskExists when this reports 0.
+-- ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
+-- definition the row no longer has. MySQL assigns left to right: it must precede
+-- definition_sha256.
 UPDATE scheduled_tasks
 SET task_name = sqlc.arg(task_name),
     schedule_type = sqlc.arg(schedule_type),
     schedule = sqlc.arg(schedule),
     args = sqlc.arg(args),
     kwargs = sqlc.arg(kwargs),
+    ensure_sha256 = IF(definition_sha256 = sqlc.arg(definition_sha256), ensure_sha256, NULL),
     definition_sha256 = sqlc.arg(definition_sha256),
     enabled = sqlc.arg(enabled),
     last_run_at = sqlc.arg(last_run_at),
@@ -32,8 +38,10 @@ SET task_name = sqlc.arg(task_name),
     description = sqlc.arg(description),
     max_retries = sqlc.arg(max_retries),
     retry_delay_us = sqlc.arg(retry_delay_us),
-    priority = sqlc.arg(priority)
-WHERE id = sqlc.arg(id);
+    priority = sqlc.arg(priority),
+    version = version + 1
+WHERE id = sqlc.arg(id)
+  AND (version = sqlc.arg(expected_version) OR sqlc.arg(expected_version) = 0);
 
 -- name: DeleteTask :execrows
 DELETE FROM scheduled_tasks WHERE id = sqlc.arg(id);
@@ -57,7 +65,7 @@ ORDER BY priority DESC, next_run_at, id;
 -- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
 SET last_run_at = sqlc.arg(last_run_at), next_run_at = sqlc.arg(next_run_at),
-    updated_at = sqlc.arg(updated_at)
+    updated_at = sqlc.arg(updated_at), version = version + 1
 WHERE id = sqlc.arg(id);
 
 -- name: ClearTasks :execrows

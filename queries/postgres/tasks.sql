@@ -14,12 +14,16 @@ INSERT INTO scheduled_tasks (
 );
 
 -- name: UpdateTask :execrows
+-- expected_version 0: last writer wins; else only if the stored version is still the caller's
+-- (0 rows: ErrConflict or ErrNotFound). ensure_sha256 goes when the definition changes, so
+-- Ensure's unique key never names a definition the row no longer has.
 UPDATE scheduled_tasks
 SET task_name = @task_name,
     schedule_type = @schedule_type,
     schedule = @schedule,
     args = @args,
     kwargs = @kwargs,
+    ensure_sha256 = CASE WHEN definition_sha256 = @definition_sha256 THEN ensure_sha256 END,
     definition_sha256 = @definition_sha256,
     enabled = @enabled,
     last_run_at = @last_run_at,
@@ -28,8 +32,9 @@ SET task_name = @task_name,
     description = @description,
     max_retries = @max_retries,
     retry_delay_us = @retry_delay_us,
-    priority = @priority
-WHERE id = @id;
+    priority = @priority,
+    version = version + 1
+WHERE id = @id AND (version = @expected_version OR @expected_version = 0);
 
 -- name: DeleteTask :execrows
 DELETE FROM scheduled_tasks WHERE id = @id;
@@ -51,7 +56,8 @@ ORDER BY priority DESC, next_run_at, id;
 
 -- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
-SET last_run_at = @last_run_at, next_run_at = @next_run_at, updated_at = @updated_at
+SET last_run_at = @last_run_at, next_run_at = @next_run_at, updated_at = @updated_at,
+    version = version + 1
 WHERE id = @id;
 
 -- name: ClearTasks :execrows

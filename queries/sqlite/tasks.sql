@@ -16,12 +16,17 @@ INSERT INTO scheduled_tasks (
 );
 
 -- name: UpdateTask :execrows
+-- expected_version 0: last writer wins; else only if the stored version is still the caller's
+-- (0 rows: ErrConflict or ErrNotFound).
+-- ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
+-- definition the row no longer has.
 UPDATE scheduled_tasks
 SET task_name = sqlc.arg(task_name),
     schedule_type = sqlc.arg(schedule_type),
     schedule = sqlc.arg(schedule),
     args = sqlc.arg(args),
     kwargs = sqlc.arg(kwargs),
+    ensure_sha256 = CASE WHEN definition_sha256 = sqlc.arg(definition_sha256) THEN ensure_sha256 END,
     definition_sha256 = sqlc.arg(definition_sha256),
     enabled = sqlc.arg(enabled),
     last_run_at_us = sqlc.arg(last_run_at_us),
@@ -30,8 +35,10 @@ SET task_name = sqlc.arg(task_name),
     description = sqlc.arg(description),
     max_retries = sqlc.arg(max_retries),
     retry_delay_us = sqlc.arg(retry_delay_us),
-    priority = sqlc.arg(priority)
-WHERE id = sqlc.arg(id);
+    priority = sqlc.arg(priority),
+    version = version + 1
+WHERE id = sqlc.arg(id)
+  AND (version = sqlc.arg(expected_version) OR sqlc.arg(expected_version) = 0);
 
 -- name: DeleteTask :execrows
 DELETE FROM scheduled_tasks WHERE id = sqlc.arg(id);
@@ -55,7 +62,7 @@ ORDER BY priority DESC, next_run_at_us, id;
 -- name: UpdateRunTimes :execrows
 UPDATE scheduled_tasks
 SET last_run_at_us = sqlc.arg(last_run_at_us), next_run_at_us = sqlc.arg(next_run_at_us),
-    updated_at_us = sqlc.arg(updated_at_us)
+    updated_at_us = sqlc.arg(updated_at_us), version = version + 1
 WHERE id = sqlc.arg(id);
 
 -- name: ClearTasks :execrows

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+
+	sqlitemigrate "github.com/golang-migrate/migrate/v4/database/sqlite"
+
+	"github.com/flowrra/schedstore/schema"
+)
+
+// Open opens the database a sqlite:// URL names (see ParseURL), creating
+// the file if needed, and, unless the URL says schedstore_migrate=false,
+// applies pending migrations. Close closes the handle.
+func Open(ctx context.Context, rawURL string) (*Backend, error) {
+	path, migrateOnOpen, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if path != Memory {
+		// SQLite resolves a relative path each time it opens a connection;
+		// fixing it now keeps a later os.Chdir from moving the database.
+		if path, err = filepath.Abs(path); err != nil {
+			return nil, fmt.Errorf("schedstore: sqlite: %w", err)
+		}
+	}
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("schedstore: sqlite: open %s: %w", path, err)
+	}
+	// One connection. For ":memory:" it is required: each connection would
+	// be a separate, empty database (and the pool never closes an idle one:
+	// no lifetime limits are set). For a file it is the simplest correct
+	// choice: SQLite admits one writer at a time anyway, every call here is
+	// one short statement, and a single connection can never meet
+	// SQLITE_BUSY from its own process; other processes are covered by
+	// busy_timeout, and WAL keeps their readers off our writer's back.
+	db.SetMaxOpenConns(1)
+	if err := db.PingContext(ctx); err != nil { // creates the file, applies the pragmas
+		db.Close()
+		return nil, fmt.Errorf("schedstore: sqlite: open %s: %w", path, err)
+	}
+	if migrateOnOpen {
+		if err := Migrate(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	b := New(db)
+	b.owned = true
+	return b, nil
+}
+
+// Migrate applies pending migrations through db. Concurrent callers are
+// safe: within a process through golang-migrate's lock, across processes
+// (on Unix) through an flock on "<database>-migrate.lock".
+func Migrate(ctx context.Context, db *sql.DB) error {
+	m, err := NewMigrator(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return m.Up()
+}
+
+// NewMigrator returns a Migrator over db (which stays open after the
+// Migrator is closed), for migrate up/down/status/force.
+func NewMigrator(ctx context.Context, db *sql.DB) (*schema.Migrator, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// The lock file sits beside the database file; "" (no file: in memory
+	// or temporary) means there is no other process to exclude.
+	var file string
+	if err := db.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").
+		Scan(&file); err != nil {
+		return nil, fmt.Errorf("schedstore: sqlite: migrations: %w", err)
+	}
+	drv, err := sqlitemigrate.WithInstance(db, &sqlitemigrate.Config{MigrationsTable: schema.MigrationsTable})
+	if err != nil {
+		return nil, fmt.Errorf("schedstore: sqlite: migrations: %w", err)
+	}
+	return schema.NewMigrator(schema.SQLite, &lockedDriver{Driver: drv, lockPath: lockPath(file)})
+}
+
+// lockPath names the migration lock file of the database file, or "" for
+// none.
+func lockPath(dbFile string) string {
+	if dbFile == "" {
+		return ""
+	}
+	return dbFile + "-migrate.lock"
+}

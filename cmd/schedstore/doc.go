@@ -1,0 +1,42 @@
+// Command schedstore stores scheduled tasks (cron, interval and one-time) in
+// PostgreSQL, MySQL/MariaDB or SQLite and fires them when they are due.
+//
+//	go install github.com/flowrra/schedstore/cmd/schedstore@latest
+//	go run ./cmd/schedstore demo        # see it work, in a throwaway database
+//
+// Commands (each has --help with examples):
+//
+//	migrate up | down [N|all] | status | force V
+//	add cron EXPR | interval DURATION | once TIME  --task NAME [...]
+//	list [--enabled | --due]
+//	get ID, enable ID, disable ID, delete ID, clear --yes
+//	run [--once] [--exec CMD] [--max-sleep D]
+//	demo [--for D]
+//
+// # Database
+//
+// --db URL, else $SCHEDSTORE_DATABASE_URL, else
+// $FLOWRRA_SCHEDULER_DATABASE_URL (read as the Flowrra reference reads it, so
+// its sqlite:///file.db is the relative file.db), else the SQLite file
+// .flowrra_schedule.db in the working directory. Every command but migrate
+// applies pending migrations when it opens the database. The URL is never
+// printed; error messages come from the adapters, which hide passwords.
+//
+// # Output
+//
+// Read commands (list, get, migrate status) print a table or key: value
+// lines, or with --json a JSON document (task fields named as in the Flowrra
+// reference's to_dict). `run` prints one JSON line per fire on stdout and
+// logs with log/slog to stderr.
+//
+// # Exit status
+//
+//	0  success
+//	1  runtime or database error, including an ID that does not exist
+//	   (get, enable, disable, delete) and an ID that already does (add --id)
+//	2  usage or validation error: unknown command or flag, bad arguments,
+//	   a schedule or field the library refuses, an unusable database URL;
+//	   nothing was written
+//
+// A fire whose --exec command fails is logged; it does not change the status.
+package main

@@ -1,0 +1,73 @@
+-- Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, the fire ledger, Ensure.
+-- MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
+-- short transaction of these statements (see adapter/mysql/store.go).
+-- The same -- name: exists in queries/postgres and queries/sqlite.
+
+-- name: DatabaseNow :one
+-- The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
+-- sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
+SELECT NOW(6) AS now;
+
+-- name: SelectDueForClaim :many
+-- Locks the picked rows; rows another instance has locked are skipped, not waited for.
+SELECT * FROM scheduled_tasks
+WHERE enabled = TRUE AND next_run_at <= sqlc.arg(now)
+  AND (lease_until IS NULL OR lease_until <= sqlc.arg(now))
+ORDER BY priority DESC, next_run_at, id
+LIMIT ?
+FOR UPDATE SKIP LOCKED;
+
+-- name: LeaseTasks :execrows
+UPDATE scheduled_tasks
+SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_token = lease_token + 1
+WHERE id IN (sqlc.slice(ids));
+
+-- name: AdvanceClaimedTask :execrows
+-- Only while the fencing token is current; releases the lease.
+UPDATE scheduled_tasks
+SET last_run_at = sqlc.arg(scheduled_for),
+    next_run_at = sqlc.narg(next_run_at),
+    enabled = enabled AND sqlc.arg(keep_enabled),
+    lease_owner = NULL, lease_until = NULL,
+    version = version + 1, updated_at = sqlc.arg(fired_at)
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
+
+-- name: RecordFire :execrows
+-- 0 rows: the ledger has this occurrence already (the primary key). IGNORE turns only that
+-- into a warning here: the task row exists (AdvanceClaimedTask just updated it in this
+-- transaction) and the values pass every check.
+INSERT IGNORE INTO scheduled_task_fires (task_id, scheduled_for, owner, fired_at)
+VALUES (sqlc.arg(task_id), sqlc.arg(scheduled_for), sqlc.arg(owner), sqlc.arg(fired_at));
+
+-- name: ReleaseClaim :execrows
+UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
+
+-- name: EnsureTask :execrows
+-- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
+-- unique ensure_sha256 decides between concurrent Ensure calls (error 1062).
+INSERT INTO scheduled_tasks (
+    id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
+    enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
+    retry_delay_us, priority
+)
+SELECT sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
+    sqlc.arg(enabled), sqlc.narg(last_run_at), sqlc.narg(next_run_at), sqlc.arg(created_at),
+    sqlc.arg(updated_at), sqlc.arg(description), sqlc.arg(max_retries),
+    sqlc.arg(retry_delay_us), sqlc.arg(priority)
+FROM DUAL
+WHERE NOT EXISTS (
+    SELECT 1 FROM scheduled_tasks AS s
+    WHERE s.definition_sha256 = sqlc.arg(definition_sha256) AND s.task_name = sqlc.arg(task_name)
+      AND s.schedule_type = sqlc.arg(schedule_type) AND s.schedule = sqlc.arg(schedule)
+);
+
+-- name: ListFires :many
+SELECT * FROM scheduled_task_fires
+WHERE task_id = sqlc.arg(task_id)
+ORDER BY scheduled_for DESC
+LIMIT ?;
+
+-- name: PruneFires :execrows
+DELETE FROM scheduled_task_fires WHERE fired_at < sqlc.arg(older_than);

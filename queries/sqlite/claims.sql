@@ -1,0 +1,66 @@
+-- Queries behind schedstore.Store (SQLite): claims, the fire ledger, Ensure. Writers are
+-- serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are needed.
+-- The same -- name: exists in queries/postgres and queries/mysql.
+
+-- name: ClaimDueTasks :many
+-- One statement: pick and lease. RETURNING has no order: the adapter sorts.
+UPDATE scheduled_tasks
+SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
+    lease_token = lease_token + 1
+WHERE id IN (
+    SELECT d.id FROM scheduled_tasks AS d
+    WHERE d.enabled = 1 AND d.next_run_at_us <= sqlc.arg(now_us)
+      AND (d.lease_until_us IS NULL OR d.lease_until_us <= sqlc.arg(now_us))
+    ORDER BY d.priority DESC, d.next_run_at_us, d.id
+    LIMIT sqlc.arg(max_claims)
+)
+RETURNING *;
+
+-- name: AdvanceClaimedTask :execrows
+-- Only while the fencing token is current; releases the lease.
+UPDATE scheduled_tasks
+SET last_run_at_us = sqlc.arg(scheduled_for_us),
+    next_run_at_us = sqlc.narg(next_run_at_us),
+    enabled = enabled AND sqlc.arg(keep_enabled),
+    lease_owner = NULL, lease_until_us = NULL,
+    version = version + 1, updated_at_us = sqlc.arg(fired_at_us)
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
+
+-- name: RecordFire :execrows
+-- 0 rows: the ledger has this occurrence already (the primary key).
+INSERT INTO scheduled_task_fires (task_id, scheduled_for_us, owner, fired_at_us)
+VALUES (sqlc.arg(task_id), sqlc.arg(scheduled_for_us), sqlc.arg(owner), sqlc.arg(fired_at_us))
+ON CONFLICT (task_id, scheduled_for_us) DO NOTHING;
+
+-- name: ReleaseClaim :execrows
+UPDATE scheduled_tasks SET lease_owner = NULL, lease_until_us = NULL
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
+
+-- name: EnsureTask :execrows
+-- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
+-- unique ensure_sha256 decides between concurrent Ensure calls.
+INSERT INTO scheduled_tasks (
+    id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
+    enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description,
+    max_retries, retry_delay_us, priority
+)
+SELECT sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
+    sqlc.arg(enabled), sqlc.narg(last_run_at_us), sqlc.narg(next_run_at_us),
+    sqlc.arg(created_at_us), sqlc.arg(updated_at_us), sqlc.arg(description),
+    sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority)
+WHERE NOT EXISTS (
+    SELECT 1 FROM scheduled_tasks AS s
+    WHERE s.definition_sha256 = sqlc.arg(definition_sha256) AND s.task_name = sqlc.arg(task_name)
+      AND s.schedule_type = sqlc.arg(schedule_type) AND s.schedule = sqlc.arg(schedule)
+)
+ON CONFLICT (ensure_sha256) DO NOTHING;
+
+-- name: ListFires :many
+SELECT * FROM scheduled_task_fires
+WHERE task_id = sqlc.arg(task_id)
+ORDER BY scheduled_for_us DESC
+LIMIT sqlc.arg(max_fires);
+
+-- name: PruneFires :execrows
+DELETE FROM scheduled_task_fires WHERE fired_at_us < sqlc.arg(older_than_us);
