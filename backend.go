@@ -13,7 +13,9 @@ type Backend interface {
 	// back into *t. A duplicate ID returns ErrAlreadyExists.
 	Create(ctx context.Context, t *Task) error
 	// Update replaces every field but ID and CreatedAt, and sets UpdatedAt
-	// to now (written back into *t). A missing ID returns ErrNotFound.
+	// to now (written back into *t). A missing ID returns ErrNotFound. A
+	// non-zero t.Version must match the stored one (else ErrConflict and
+	// nothing changes); it is then bumped in *t. Zero: last writer wins.
 	Update(ctx context.Context, t *Task) error
 	// Delete removes the task and reports whether a row was deleted.
 	Delete(ctx context.Context, id string) (bool, error)
@@ -28,9 +30,10 @@ type Backend interface {
 	// Priority descending, NextRunAt ascending, then ID. A zero now means
 	// the current time.
 	ListDue(ctx context.Context, now time.Time) ([]*Task, error)
-	// UpdateRunTimes sets LastRunAt, NextRunAt and UpdatedAt (to now). A
-	// zero lastRun or nextRun stores no time (nil when read back), as for a
-	// one-time task that has fired. A missing ID returns ErrNotFound.
+	// UpdateRunTimes sets LastRunAt, NextRunAt and UpdatedAt (to now), and
+	// bumps Version. A zero lastRun or nextRun stores no time (nil when read
+	// back), as for a one-time task that has fired. A missing ID returns
+	// ErrNotFound.
 	UpdateRunTimes(ctx context.Context, id string, lastRun, nextRun time.Time) error
 	// Clear deletes every task and returns how many were deleted.
 	Clear(ctx context.Context) (int64, error)

@@ -70,11 +70,11 @@ func NewInterval(taskName string, every time.Duration) *Task {
 	return newTask(taskName, ScheduleInterval, every.String())
 }
 
-// NewOneTime returns an enabled one-time task, due at at, with the
-// reference defaults.
+// NewOneTime returns an enabled one-time task, due at at (truncated to the
+// microsecond), with the reference defaults.
 func NewOneTime(taskName string, at time.Time) *Task {
-	t := newTask(taskName, ScheduleOneTime, at.UTC().Format(time.RFC3339Nano))
-	due := at.UTC()
+	due := at.UTC().Truncate(time.Microsecond) // the stored precision: Schedule and NextRunAt agree
+	t := newTask(taskName, ScheduleOneTime, due.Format(time.RFC3339Nano))
 	t.NextRunAt = &due
 	return t
 }

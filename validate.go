@@ -27,7 +27,7 @@ var (
 // Validate checks every field a backend stores and returns a *FieldError
 // (wrapping ErrInvalidTask) for the first bad one. An empty ID and a zero
 // CreatedAt are valid: Create fills them in. Args and Kwargs are checked by
-// the backend when it encodes them.
+// the backend when it encodes them. Version is not checked: Update reads it.
 func (t *Task) Validate() error {
 	if t == nil {
 		return invalid("Task", "is nil")
@@ -47,6 +47,10 @@ func (t *Task) Validate() error {
 	if err := checkText("Schedule", t.Schedule, MaxScheduleBytes, true); err != nil {
 		return err
 	}
+	if strings.TrimSpace(t.Schedule) != t.Schedule {
+		// The parsers would accept it, but FindByDefinition compares the text.
+		return invalid("Schedule", "has leading or trailing white space")
+	}
 	if _, err := schedule.Parse(string(t.ScheduleType), t.Schedule); err != nil {
 		return invalid("Schedule", err.Error())
 	}
@@ -58,6 +62,9 @@ func (t *Task) Validate() error {
 	}
 	if t.RetryDelay < 0 {
 		return invalid("RetryDelay", fmt.Sprintf("%v is negative", t.RetryDelay))
+	}
+	if t.RetryDelay%time.Microsecond != 0 {
+		return invalid("RetryDelay", fmt.Sprintf("%v is not a whole number of microseconds (the stored precision)", t.RetryDelay))
 	}
 	if t.Priority < math.MinInt32 || t.Priority > math.MaxInt32 {
 		return invalid("Priority", fmt.Sprintf("%d is outside the 32-bit range", t.Priority))

@@ -20,7 +20,21 @@ import (
 func NewMigrator(ctx context.Context, rawURL string) (*schema.Migrator, error) {
 	switch Dialect(rawURL) {
 	case "sqlite":
-		return sqlite.NewMigratorURL(ctx, rawURL)
+		path, _, err := sqlite.ParseURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		db, err := sqlite.OpenDB(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		m, err := sqlite.NewMigrator(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		m.OnClose(db.Close)
+		return m, nil
 	case "postgres":
 		cfg, err := postgres.ParseConfig(rawURL)
 		if err != nil {

@@ -13,23 +13,42 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
-// model is the reference Backend: rows in a map behind a mutex, validated
+// model is the reference Store: rows in a map behind a mutex, validated
 // and encoded by internal/taskrow exactly as the SQL adapters do, so the
 // randomized test can hold a database to it and the suite can be proven
-// against it before any adapter exists.
+// against it before any adapter exists. Its Store methods are in
+// modelstore.go.
 type model struct {
 	mu     sync.Mutex
-	rows   map[string]taskrow.Row
+	rows   map[string]modelRow
+	fires  map[fireKey]schedstore.Fire // the ledger
 	closed bool
 	// now is the clock; the randomized test sets it to the times the
 	// backend under test reported, so both assign the same values.
 	now func() time.Time
 }
 
-var _ schedstore.Backend = (*model)(nil)
+var _ schedstore.Store = (*model)(nil)
+
+// modelRow is a stored row with the columns only Store methods read or
+// write: the lease (its owner and token are in Row) and Ensure's key.
+type modelRow struct {
+	taskrow.Row
+	LeaseUntil time.Time // zero: no lease
+	// EnsureKey is the definition's fingerprint on a row Ensure created,
+	// cleared when Update changes the definition, as ensure_sha256 is.
+	EnsureKey string
+}
+
+// fireKey is the ledger's primary key: the task and the occurrence, in
+// whole microseconds as stored.
+type fireKey struct {
+	taskID       string
+	scheduledFor int64 // UnixMicro
+}
 
 func newModel() *model {
-	return &model{rows: map[string]taskrow.Row{}, now: time.Now}
+	return &model{rows: map[string]modelRow{}, fires: map[fireKey]schedstore.Fire{}, now: time.Now}
 }
 
 // enter locks m and reports why a call may not proceed.
@@ -58,7 +77,7 @@ func (m *model) Create(ctx context.Context, t *schedstore.Task) error {
 	if _, ok := m.rows[r.ID]; ok {
 		return fmt.Errorf("%w: %q", schedstore.ErrAlreadyExists, r.ID)
 	}
-	m.rows[r.ID] = r
+	m.rows[r.ID] = modelRow{Row: r}
 	r.WriteBack(t)
 	return nil
 }
@@ -79,8 +98,14 @@ func (m *model) Update(ctx context.Context, t *schedstore.Task) error {
 	if t.Version != 0 && t.Version != old.Version {
 		return fmt.Errorf("%w: task %q is at version %d, not %d", schedstore.ErrConflict, r.ID, old.Version, t.Version)
 	}
-	stored := r
+	// Update replaces the task's fields only: a live lease stays, and
+	// Ensure's key stays only while the row still has that definition.
+	stored := modelRow{Row: r, LeaseUntil: old.LeaseUntil}
 	stored.CreatedAt, stored.Version = old.CreatedAt, old.Version+1
+	stored.LeaseOwner, stored.LeaseToken = old.LeaseOwner, old.LeaseToken
+	if old.Fingerprint == r.Fingerprint {
+		stored.EnsureKey = old.EnsureKey
+	}
 	m.rows[r.ID] = stored
 	r.WriteBackUpdate(t)
 	return nil
@@ -93,6 +118,7 @@ func (m *model) Delete(ctx context.Context, id string) (bool, error) {
 	defer m.mu.Unlock()
 	_, ok := m.rows[id]
 	delete(m.rows, id)
+	m.dropFires(id) // the ledger's foreign key cascades
 	return ok, nil
 }
 
@@ -139,16 +165,22 @@ func (m *model) ListDue(ctx context.Context, now time.Time) ([]*schedstore.Task,
 	// Stored times are whole microseconds, so comparing them with now
 	// truncated gives the same answer as with now exact.
 	now = taskrow.Time(now)
-	due := func(r taskrow.Row) bool { return r.Enabled && r.NextRunAt != nil && !r.NextRunAt.After(now) }
-	return m.sorted(due, func(a, b taskrow.Row) int {
-		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
-			return c
-		}
-		if c := a.NextRunAt.Compare(*b.NextRunAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	return m.sorted(func(r taskrow.Row) bool { return isDue(r, now) }, byDue)
+}
+
+func isDue(r taskrow.Row, now time.Time) bool {
+	return r.Enabled && r.NextRunAt != nil && !r.NextRunAt.After(now)
+}
+
+// byDue is ListDue's order, which ClaimDue follows too.
+func byDue(a, b taskrow.Row) int {
+	if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
+		return c
+	}
+	if c := a.NextRunAt.Compare(*b.NextRunAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 func byCreated(a, b taskrow.Row) int {
@@ -169,8 +201,8 @@ func (m *model) list(ctx context.Context, keep func(taskrow.Row) bool, order fun
 func (m *model) sorted(keep func(taskrow.Row) bool, order func(a, b taskrow.Row) int) ([]*schedstore.Task, error) {
 	var rows []taskrow.Row
 	for _, r := range m.rows {
-		if keep(r) {
-			rows = append(rows, r)
+		if keep(r.Row) {
+			rows = append(rows, r.Row)
 		}
 	}
 	slices.SortFunc(rows, order)
@@ -203,6 +235,7 @@ func (m *model) Clear(ctx context.Context) (int64, error) {
 	defer m.mu.Unlock()
 	n := int64(len(m.rows))
 	clear(m.rows)
+	clear(m.fires)
 	return n, nil
 }
 

@@ -45,9 +45,11 @@ var (
 	// zero now, the rest are not.
 	randRunTimes = []time.Time{past, past.Add(time.Microsecond), base.Add(-2 * time.Hour), base, base.Add(time.Microsecond), base.Add(time.Hour)}
 	randZones    = []*time.Location{time.UTC, kolkata, stJohns}
-	randDelays   = []time.Duration{0, time.Second, 1500 * time.Nanosecond}
-	randPrios    = []int{-1, 0, 0, 5}
-	randDescs    = []string{"", "d", "ünï 😀"}
+	// randDelays are valid: a delay in part microseconds is a corruption,
+	// drawn as rarely as the others.
+	randDelays = []time.Duration{0, time.Second, 1500 * time.Microsecond}
+	randPrios  = []int{-1, 0, 0, 5}
+	randDescs  = []string{"", "d", "ünï 😀"}
 )
 
 // defKey names a definition by its pool indexes, so a query can respell it.
@@ -65,6 +67,7 @@ var corruptions = []struct {
 	{"Schedule", setSchedule(schedstore.ScheduleCron, "61 * * * *")},
 	{"Description", setDesc("\xff")},
 	{"MaxRetries", func(t *schedstore.Task) { t.MaxRetries = -1 }},
+	{"RetryDelay", func(t *schedstore.Task) { t.RetryDelay = 1500 * time.Nanosecond }},
 	{"Args", setArgs(math.NaN())},
 	{"Kwargs", setKwargs("\x00", 1)},
 }

@@ -24,7 +24,14 @@ func testModel(t *testing.T, s *suite) {
 			rng:    rand.New(rand.NewPCG(seed, 0x5c4ed5)),
 			defs:   map[string]defKey{},
 			fuzzy:  map[string]window{},
+			fired:  map[fireKey]window{},
 			counts: map[string]int{},
+		}
+		// A backend without Store fails the store area; here it still gets
+		// the Backend calls.
+		r.st, _ = b.(schedstore.Store)
+		if r.st == nil {
+			t.Logf("the backend (%T) is not a schedstore.Store: no Store calls", b)
 		}
 		for r.step = 1; r.step <= n; r.step++ {
 			r.randomCall()
@@ -42,6 +49,7 @@ const fullEvery = 25
 type runner struct {
 	t    *testing.T
 	b    schedstore.Backend
+	st   schedstore.Store // b as a Store, or nil
 	m    *model
 	rng  *rand.Rand
 	seed uint64
@@ -54,11 +62,20 @@ type runner struct {
 	fuzzy  map[string]window
 	recent []string // the last calls, for the failure message
 	counts map[string]int
+
+	claims []claimPair // outstanding claims, live or stale
+	// fired holds the fires whose FiredAt only the backend knows, with
+	// when CompleteClaim recorded them.
+	fired map[fireKey]window
 }
 
 type window struct{ before, after time.Time }
 
 func (r *runner) randomCall() {
+	if r.st != nil && r.rng.IntN(4) == 0 {
+		r.randomStoreCall()
+		return
+	}
 	switch x := r.rng.IntN(100); {
 	case x < 24:
 		r.create()
@@ -160,6 +177,7 @@ func (r *runner) delete() {
 	}
 	delete(r.defs, id)
 	delete(r.fuzzy, id)
+	r.dropClaims(id)
 }
 
 func (r *runner) get() {
@@ -187,6 +205,9 @@ func (r *runner) list(call string, f func(schedstore.Backend) ([]*schedstore.Tas
 
 func (r *runner) compareAll() {
 	r.list("ListAll (periodic)", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+	if r.st != nil {
+		r.compareFires()
+	}
 }
 
 func (r *runner) updateRunTimes() {
@@ -247,4 +268,6 @@ func (r *runner) clear() {
 	}
 	clear(r.defs)
 	clear(r.fuzzy)
+	r.claims = nil
+	clear(r.fired)
 }

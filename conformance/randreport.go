@@ -82,6 +82,10 @@ func errClass(err error) string {
 		return "already exists"
 	case errors.Is(err, schedstore.ErrConflict):
 		return "conflict"
+	case errors.Is(err, schedstore.ErrLeaseLost):
+		return "lease lost"
+	case errors.Is(err, schedstore.ErrAlreadyFired):
+		return "already fired"
 	}
 	return "other error"
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, h Harness) {
 		{"payload", testPayload},
 		{"context", testContext},
 		{"concurrency", testConcurrency},
+		{"store", testStore},
 		{"model", testModel},
 	}
 	for _, a := range areas {

@@ -34,19 +34,36 @@ func (s backendSource) done(ctx context.Context, occ occurrence, next *time.Time
 		return ignoreNotFound(s.b.UpdateRunTimes(ctx, id, occ.scheduled, *next))
 	}
 	// Clearing NextRunAt first, in one atomic write, is what stops the task
-	// firing again even if disabling it below fails. Disabling re-reads the
-	// task so that Update, which replaces every field, does not undo an edit
-	// made while the task was firing.
+	// firing again even if disabling it below fails.
 	if err := s.b.UpdateRunTimes(ctx, id, occ.scheduled, time.Time{}); err != nil {
 		return ignoreNotFound(err)
 	}
-	t, err := s.b.Get(ctx, id)
-	if err != nil || !t.Enabled {
-		return ignoreNotFound(err)
-	}
-	t.Enabled = false
-	return ignoreNotFound(s.b.Update(ctx, t))
+	return ignoreNotFound(disable(ctx, s.b, id))
 }
+
+// conflictRetries bounds the re-reads after a concurrent edit.
+const conflictRetries = 3
+
+// disable re-reads the task and updates it at the version read, so that
+// Update, which replaces every field, cannot undo an edit made meanwhile;
+// a conflicting edit makes it read again.
+func disable(ctx context.Context, b schedstore.Backend, id string) error {
+	for attempt := 1; ; attempt++ {
+		t, err := b.Get(ctx, id)
+		if err != nil || !t.Enabled {
+			return err
+		}
+		t.Enabled = false
+		err = b.Update(ctx, t)
+		if !errors.Is(err, schedstore.ErrConflict) || attempt == conflictRetries {
+			return err
+		}
+	}
+}
+
+// abandon has nothing to hand back: nothing was claimed, and the task is
+// still due.
+func (backendSource) abandon(context.Context, occurrence) error { return nil }
 
 func (s backendSource) nextDue(ctx context.Context) (time.Time, bool, error) {
 	tasks, err := s.b.ListEnabled(ctx)

@@ -4,7 +4,7 @@ package runner
 
 import "os/exec"
 
-var shell = []string{"cmd", "/C"}
+var shell = [2]string{"cmd", "/C"}
 
 // detach does nothing: outside Unix there is no terminal process group to
 // leave.

@@ -7,7 +7,7 @@ import (
 	"syscall"
 )
 
-var shell = []string{"/bin/sh", "-c"}
+var shell = [2]string{"/bin/sh", "-c"}
 
 // detach puts cmd in a new process group, out of reach of the terminal's
 // SIGINT.

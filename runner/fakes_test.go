@@ -47,12 +47,14 @@ type memBackend struct {
 	mu                 sync.Mutex
 	tasks              map[string]*schedstore.Task
 	failListDue        error
+	beforeUpdate       func(id string) // runs once, unlocked, before the next Update
 }
 
 func newMem(tasks ...*schedstore.Task) *memBackend {
 	m := &memBackend{tasks: map[string]*schedstore.Task{}}
 	for _, t := range tasks {
 		m.tasks[t.ID] = clone(t)
+		m.tasks[t.ID].Version = 1
 	}
 	return m
 }
@@ -87,11 +89,20 @@ func (m *memBackend) Get(_ context.Context, id string) (*schedstore.Task, error)
 }
 
 func (m *memBackend) Update(_ context.Context, t *schedstore.Task) error {
+	if f := m.beforeUpdate; f != nil {
+		m.beforeUpdate = nil
+		f(t.ID)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.tasks[t.ID]; !ok {
+	old, ok := m.tasks[t.ID]
+	if !ok {
 		return fmt.Errorf("%w: %q", schedstore.ErrNotFound, t.ID)
 	}
+	if t.Version != 0 && t.Version != old.Version {
+		return fmt.Errorf("%w: %q", schedstore.ErrConflict, t.ID)
+	}
+	t.Version = old.Version + 1
 	m.tasks[t.ID] = clone(t)
 	return nil
 }
@@ -148,6 +159,7 @@ func (m *memBackend) UpdateRunTimes(_ context.Context, id string, last, next tim
 		return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id)
 	}
 	t.LastRunAt, t.NextRunAt = timePtr(last), timePtr(next)
+	t.Version++
 	return nil
 }
 

@@ -17,8 +17,13 @@ func (r *Runner) fireDue(ctx context.Context) (int, error) {
 	}
 	var errs []error
 	n := 0
-	for _, occ := range occs {
+	for i, occ := range occs {
 		if ctx.Err() != nil {
+			for _, rest := range occs[i:] {
+				if err := r.source().abandon(context.WithoutCancel(ctx), rest); err != nil {
+					errs = append(errs, err)
+				}
+			}
 			break
 		}
 		// A fire that has started finishes and is recorded even if the

@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -30,12 +29,12 @@ const execWaitDelay = 5 * time.Second
 // the scheduler to stop does not also kill the fire in progress.
 func Exec(command string, stdout, stderr io.Writer) FireFunc {
 	return func(ctx context.Context, f Fire) error {
-		payload, err := json.Marshal(f)
+		line, err := f.jsonLine()
 		if err != nil {
-			return fmt.Errorf("encode fire: %w", err)
+			return err
 		}
-		cmd := exec.CommandContext(ctx, shell[0], append(shell[1:], command)...)
-		cmd.Stdin = bytes.NewReader(append(payload, '\n'))
+		cmd := exec.CommandContext(ctx, shell[0], shell[1], command)
+		cmd.Stdin = bytes.NewReader(line)
 		cmd.Stdout, cmd.Stderr = stdout, stderr
 		cmd.Env = append(os.Environ(), EnvTaskID+"="+f.ID, EnvTaskName+"="+f.TaskName)
 		cmd.WaitDelay = execWaitDelay

@@ -58,7 +58,7 @@ func TestIntervalStaysOnGrid(t *testing.T) {
 		t.Fatalf("scheduled_for = %v, want %v", got, want)
 	}
 	task := mem.get("a")
-	if !task.LastRunAt.Equal(*at(30*time.Second)) || !task.NextRunAt.Equal(*at(40*time.Second)) {
+	if !task.LastRunAt.Equal(*at(30 * time.Second)) || !task.NextRunAt.Equal(*at(40 * time.Second)) {
 		t.Fatalf("LastRunAt, NextRunAt = %v, %v; want t0+30s, t0+40s", task.LastRunAt, task.NextRunAt)
 	}
 	// Fires happen when due, not when the loop last woke.
@@ -89,7 +89,7 @@ func TestCronNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := mem.get("c")
-	if !got.NextRunAt.Equal(*at(15*time.Minute)) || !got.LastRunAt.Equal(t0) {
+	if !got.NextRunAt.Equal(*at(15 * time.Minute)) || !got.LastRunAt.Equal(t0) {
 		t.Fatalf("NextRunAt, LastRunAt = %v, %v; want t0+15m, t0", got.NextRunAt, got.LastRunAt)
 	}
 }
@@ -126,6 +126,25 @@ func TestOneTimeDisableKeepsConcurrentEdits(t *testing.T) {
 	}
 	if got := mem.get("o"); got.Description != "edited" || got.Enabled {
 		t.Fatalf("Description=%q Enabled=%v; want the edit kept and the task disabled", got.Description, got.Enabled)
+	}
+}
+
+func TestOneTimeDisableRetriesAfterConflict(t *testing.T) {
+	mem := newMem(task("o", schedstore.ScheduleOneTime, t0.Format(time.RFC3339), at(0)))
+	mem.beforeUpdate = func(id string) {
+		// An edit lands between the runner's Get and its Update.
+		tk, _ := mem.Get(context.Background(), id)
+		tk.Priority = 7
+		if err := mem.Update(context.Background(), tk); err != nil {
+			t.Error(err)
+		}
+	}
+	r := &Runner{Backend: mem, Fire: func(context.Context, Fire) error { return nil }, Clock: &fakeClock{now: t0}}
+	if err := r.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := mem.get("o"); got.Priority != 7 || got.Enabled {
+		t.Fatalf("Priority=%d Enabled=%v; want the edit kept and the task disabled", got.Priority, got.Enabled)
 	}
 }
 
@@ -346,4 +365,34 @@ func slicesEqual[T interface{ Equal(T) bool }](a, b []T) bool {
 		}
 	}
 	return true
+}
+
+// abandonRecorder is the backend source plus a record of abandoned
+// occurrences, as a lease-based source would release them.
+type abandonRecorder struct {
+	backendSource
+	abandoned []string
+}
+
+func (a *abandonRecorder) abandon(_ context.Context, occ occurrence) error {
+	a.abandoned = append(a.abandoned, occ.task.ID)
+	return nil
+}
+
+func TestStopAbandonsWhatItDidNotFire(t *testing.T) {
+	mem := newMem(
+		task("a", schedstore.ScheduleInterval, "1m", at(0)),
+		task("b", schedstore.ScheduleInterval, "1m", at(time.Second)),
+		task("c", schedstore.ScheduleInterval, "1m", at(2*time.Second)),
+	)
+	src := &abandonRecorder{backendSource: backendSource{b: mem}}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Runner{Clock: &fakeClock{now: t0.Add(time.Minute / 2)}, src: src,
+		Fire: func(context.Context, Fire) error { cancel(); return nil }}
+	if err := r.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(src.abandoned, ",") != "b,c" {
+		t.Fatalf("abandoned %v, want [b c]", src.abandoned)
+	}
 }

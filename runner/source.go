@@ -17,6 +17,10 @@ type source interface {
 	// done records that occ fired. A nil next means the task has no further
 	// run: it is disabled and its NextRunAt cleared.
 	done(ctx context.Context, occ occurrence, next *time.Time) error
+	// abandon hands back an occurrence that due returned but the loop did
+	// not fire because it is stopping, so that it is due again at once (a
+	// lease would otherwise keep it until it expired).
+	abandon(ctx context.Context, occ occurrence) error
 	// nextDue returns the earliest run time still pending, for the loop to
 	// sleep until; ok is false when nothing is scheduled.
 	nextDue(ctx context.Context) (at time.Time, ok bool, err error)

@@ -46,14 +46,15 @@ func (b *Backend) Create(ctx context.Context, t *schedstore.Task) error {
 	if err != nil {
 		return err
 	}
-	if err := b.q.CreateTask(ctx, mysqldb.CreateTaskParams{
+	p := mysqldb.CreateTaskParams{
 		ID: []byte(r.ID), TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
 		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: nullTime(r.LastRunAt), NextRunAt: nullTime(r.NextRunAt),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
 		Priority: r.Priority,
-	}); err != nil {
+	}
+	if _, err := again(ctx, func() (struct{}, error) { return struct{}{}, b.q.CreateTask(ctx, p) }); err != nil {
 		return interpret("create", r.ID, err)
 	}
 	r.WriteBack(t)
@@ -69,13 +70,14 @@ func (b *Backend) Update(ctx context.Context, t *schedstore.Task) error {
 	if err != nil {
 		return err
 	}
-	n, err := b.q.UpdateTask(ctx, mysqldb.UpdateTaskParams{
+	p := mysqldb.UpdateTaskParams{
 		ID: []byte(r.ID), TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
 		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: nullTime(r.LastRunAt), NextRunAt: nullTime(r.NextRunAt), UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
 		Priority: r.Priority, ExpectedVersion: t.Version,
-	})
+	}
+	n, err := again(ctx, func() (int64, error) { return b.q.UpdateTask(ctx, p) })
 	if err != nil {
 		return interpret("update", r.ID, err)
 	}
@@ -112,7 +114,7 @@ func (b *Backend) Delete(ctx context.Context, id string) (bool, error) {
 	if schedstore.ValidateID(id) != nil {
 		return false, nil // no such row can exist
 	}
-	n, err := b.q.DeleteTask(ctx, []byte(id))
+	n, err := again(ctx, func() (int64, error) { return b.q.DeleteTask(ctx, []byte(id)) })
 	if err != nil {
 		return false, interpret("delete", id, err)
 	}
@@ -174,10 +176,11 @@ func (b *Backend) UpdateRunTimes(ctx context.Context, id string, lastRun, nextRu
 	if rt.Missing {
 		return notFound(id)
 	}
-	n, err := b.q.UpdateRunTimes(ctx, mysqldb.UpdateRunTimesParams{
+	p := mysqldb.UpdateRunTimesParams{
 		ID: []byte(id), LastRunAt: nullTime(rt.LastRunAt), NextRunAt: nullTime(rt.NextRunAt),
 		UpdatedAt: rt.UpdatedAt,
-	})
+	}
+	n, err := again(ctx, func() (int64, error) { return b.q.UpdateRunTimes(ctx, p) })
 	if err != nil {
 		return interpret("update run times", id, err)
 	}
@@ -192,7 +195,7 @@ func (b *Backend) Clear(ctx context.Context) (int64, error) {
 	if err := b.guard.Enter(ctx); err != nil {
 		return 0, err
 	}
-	n, err := b.q.ClearTasks(ctx)
+	n, err := again(ctx, func() (int64, error) { return b.q.ClearTasks(ctx) })
 	if err != nil {
 		return 0, interpret("clear", "", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // Over a pool from New without clientFoundRows, an UPDATE reports changed
 // rather than matched rows; the backend must still tell a missing task
-// (ErrNotFound) from a present one.
+// (ErrNotFound) from a present one, and a stale Version (ErrConflict).
 func TestNewWithoutClientFoundRows(t *testing.T) {
 	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
 	if err != nil {
@@ -40,6 +40,11 @@ func TestNewWithoutClientFoundRows(t *testing.T) {
 	}
 	if err := b.Update(ctx, task); err != nil {
 		t.Errorf("Update(present) = %v", err)
+	}
+	stale := *task
+	stale.Version = 1 // Update made it 2
+	if err := b.Update(ctx, &stale); !errors.Is(err, schedstore.ErrConflict) {
+		t.Errorf("Update(stale version) = %v, want ErrConflict", err)
 	}
 	if err := b.UpdateRunTimes(ctx, task.ID, time.Now(), time.Time{}); err != nil {
 		t.Errorf("UpdateRunTimes(present) = %v", err)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -73,16 +74,32 @@ func (b *Backend) Update(ctx context.Context, t *schedstore.Task) error {
 		LastRunAtUs: taskrow.MicrosPtr(r.LastRunAt), NextRunAtUs: taskrow.MicrosPtr(r.NextRunAt),
 		UpdatedAtUs: taskrow.Micros(r.UpdatedAt),
 		Description: r.Description, MaxRetries: int64(r.MaxRetries), RetryDelayUs: r.RetryDelayUS,
-		Priority: int64(r.Priority),
+		Priority: int64(r.Priority), ExpectedVersion: t.Version,
 	})
 	if err != nil {
 		return interpret("update", r.ID, err)
 	}
 	if n == 0 {
-		return notFound(r.ID)
+		return b.missingOrConflict(ctx, r.ID, t.Version)
 	}
-	r.WriteBack(t)
+	r.WriteBackUpdate(t)
 	return nil
+}
+
+// missingOrConflict tells why an update matched no row: only on that error
+// path does a call cost a second statement.
+func (b *Backend) missingOrConflict(ctx context.Context, id string, version int64) error {
+	if version == 0 {
+		return notFound(id)
+	}
+	exists, err := b.q.TaskExists(ctx, id)
+	if err != nil {
+		return interpret("update", id, err)
+	}
+	if !exists {
+		return notFound(id)
+	}
+	return fmt.Errorf("%w: task %q is no longer at version %d", schedstore.ErrConflict, id, version)
 }
 
 // Delete implements schedstore.Backend.

@@ -1,5 +1,5 @@
-// Package sqlite implements schedstore.Backend on SQLite with the pure-Go
-// modernc.org/sqlite driver (no cgo).
+// Package sqlite implements schedstore.Store (and so schedstore.Backend) on
+// SQLite with the pure-Go modernc.org/sqlite driver (no cgo).
 //
 // Open opens a file (or an in-memory database) from a sqlite:// URL and
 // applies pending migrations; New wraps a *sql.DB the application owns
@@ -7,17 +7,23 @@
 // Migrate). DSN builds a driver DSN with the settings Open uses, for
 // applications that open the *sql.DB themselves.
 //
-// Every call is one statement. Times are INTEGER Unix microseconds (UTC).
+// Almost every call is one statement: an Update that matches no row asks
+// once more (ErrNotFound or ErrConflict?), Ensure reads the existing task,
+// and CompleteClaim writes the task and the fire ledger in one transaction.
+// Times are INTEGER Unix microseconds (UTC).
 //
 // Connections use WAL (readers never block the writer), busy_timeout (a
 // writer in another process makes us wait rather than fail with
-// SQLITE_BUSY) and BEGIN IMMEDIATE for every transaction (a transaction
-// takes the write lock up front instead of failing when it upgrades).
-// synchronous stays at SQLite's default, FULL: a committed write survives a
-// power cut.
+// SQLITE_BUSY), BEGIN IMMEDIATE for every transaction (a transaction takes
+// the write lock up front instead of failing when it upgrades) and
+// foreign_keys (the fire ledger's ON DELETE CASCADE). synchronous stays at
+// SQLite's default, FULL: a committed write survives a power cut. Open uses
+// one connection; see OpenDB.
 //
-// Migrations are safe across processes on Unix: besides golang-migrate's
-// in-process lock, the migrator holds an flock on "<database>-migrate.lock"
-// next to the database file. That file is left in place on purpose:
-// deleting a lock file races with the next process that opens it.
+// Opening and migrating a fresh file are safe across processes on Unix:
+// OpenDB's first connection (which switches the file to WAL) and
+// migrations (besides golang-migrate's in-process lock) hold an flock on
+// "<database>-migrate.lock" next to the database file. That file is left in
+// place on purpose: deleting a lock file races with the next process that
+// opens it.
 package sqlite

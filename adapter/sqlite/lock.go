@@ -8,9 +8,10 @@ import (
 	"github.com/golang-migrate/migrate/v4/database"
 )
 
-// Lock waits: under golang-migrate's own lock timeout (15 s by default), so
-// that Lock always returns before migrate gives up on it and never takes the
-// lock after its caller has left.
+// lockWait bounds how long Lock waits for the lock file: less than
+// golang-migrate's own lock timeout (15 s by default), so that Lock always
+// returns before migrate gives up on it and never takes the lock after its
+// caller has left.
 const (
 	lockWait = 10 * time.Second
 	lockPoll = 10 * time.Millisecond

@@ -19,12 +19,33 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	db, err := OpenDB(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if migrateOnOpen {
+		if err := Migrate(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	b := New(db)
+	b.owned = true
+	return b, nil
+}
+
+// OpenDB opens the handle Open uses for path (a file, created if missing,
+// or Memory), with DSN's settings and one connection, and checks that it
+// works. It applies no migrations.
+func OpenDB(ctx context.Context, path string) (*sql.DB, error) {
 	if path != Memory {
 		// SQLite resolves a relative path each time it opens a connection;
 		// fixing it now keeps a later os.Chdir from moving the database.
-		if path, err = filepath.Abs(path); err != nil {
+		abs, err := filepath.Abs(path)
+		if err != nil {
 			return nil, fmt.Errorf("schedstore: sqlite: %w", err)
 		}
+		path = abs
 	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
@@ -38,19 +59,28 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 	// SQLITE_BUSY from its own process; other processes are covered by
 	// busy_timeout, and WAL keeps their readers off our writer's back.
 	db.SetMaxOpenConns(1)
-	if err := db.PingContext(ctx); err != nil { // creates the file, applies the pragmas
+	if err := firstConnect(ctx, db, path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("schedstore: sqlite: open %s: %w", path, err)
 	}
-	if migrateOnOpen {
-		if err := Migrate(ctx, db); err != nil {
-			db.Close()
-			return nil, err
+	return db, nil
+}
+
+// firstConnect opens db's connection, which creates the file and applies
+// the pragmas, holding the lock file of path meanwhile. The first
+// connection to a fresh file switches it to WAL, which needs the database
+// to itself: processes doing that at once fail with SQLITE_BUSY at once
+// (busy_timeout does not cover that lock upgrade), so they take turns. Once
+// the file is in WAL mode (it stays so), later connections change nothing.
+func firstConnect(ctx context.Context, db *sql.DB, path string) error {
+	if path != Memory {
+		held, err := lockFile(lockPath(path), lockWait, lockPoll)
+		if err != nil {
+			return err
 		}
+		defer held.Close()
 	}
-	b := New(db)
-	b.owned = true
-	return b, nil
+	return db.PingContext(ctx)
 }
 
 // Migrate applies pending migrations through db. Concurrent callers are
@@ -85,8 +115,8 @@ func NewMigrator(ctx context.Context, db *sql.DB) (*schema.Migrator, error) {
 	return schema.NewMigrator(schema.SQLite, &lockedDriver{Driver: drv, lockPath: lockPath(file)})
 }
 
-// lockPath names the migration lock file of the database file, or "" for
-// none.
+// lockPath names the lock file of the database file, or "" for none. It
+// serializes the first connection to a fresh file and migrations.
 func lockPath(dbFile string) string {
 	if dbFile == "" {
 		return ""

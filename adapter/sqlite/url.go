@@ -82,7 +82,9 @@ const fileParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragm
 const memoryParams = "_pragma=foreign_keys(1)&_txlock=immediate"
 
 // DSN returns the modernc.org/sqlite DSN (driver name "sqlite") that Open
-// uses for path, which is a file path or Memory.
+// uses for path, which is a file path or Memory. Processes that open a
+// fresh file at once with it may see SQLITE_BUSY from the switch to WAL;
+// OpenDB takes turns through the lock file instead.
 func DSN(path string) string {
 	if path == Memory {
 		return Memory + "?" + memoryParams

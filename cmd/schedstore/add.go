@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -78,17 +77,16 @@ func (a *app) add(ctx context.Context, f *taskFlags, typ schedstore.ScheduleType
 	}
 	defer b.Close()
 	if f.ifAbsent {
-		// Not atomic with Create: two concurrent adds may both store.
-		found, err := b.FindByDefinition(ctx, t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs)
-		if err == nil {
-			fmt.Fprintln(a.stdout, found.ID)
-			return nil
-		}
-		if !errors.Is(err, schedstore.ErrNotFound) {
+		stored, created, err := ensure(ctx, b, t)
+		if err != nil {
 			return err
 		}
-	}
-	if err := b.Create(ctx, t); err != nil {
+		if !created {
+			fmt.Fprintln(a.stdout, stored.ID)
+			return nil
+		}
+		t = stored
+	} else if err := b.Create(ctx, t); err != nil {
 		return err
 	}
 	if typ == schedstore.ScheduleOneTime && t.NextRunAt != nil && t.NextRunAt.Before(now) {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -20,6 +22,9 @@ func TestScripts(t *testing.T) {
 					return fmt.Errorf("testscript's T is %T, not a testing.TB", env.T())
 				}
 				env.Setenv(envDatabaseURL, d.fresh(tb))
+				// A race-enabled binary sleeps 1s at exit by default;
+				// scripts run hundreds of them.
+				env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 				return nil
 			},
 			Condition: func(cond string) (bool, error) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -16,6 +17,7 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 	"exits":   cmdExits,
 	"json":    cmdJSON,
 	"capture": cmdCapture,
+	"sleep":   cmdSleep,
 }
 
 // exits N prog args...: run prog and require exit status N; stdout and
@@ -95,4 +97,14 @@ func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: capture VAR")
 	}
 	ts.Setenv(args[0], strings.TrimRight(ts.ReadFile("stdout"), "\n"))
+}
+
+// sleep DURATION: wait, e.g. for an interval task to come due.
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }

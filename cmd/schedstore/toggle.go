@@ -32,22 +32,17 @@ func (a *app) toggleCmd(on bool, use, short, long, example string) *cobra.Comman
 			return err
 		}
 		defer b.Close()
-		// Get then Update: the contract has no write of Enabled alone, so a
-		// run time advanced by a scheduler between the two is overwritten
-		// with the one read here, and that occurrence may fire again.
-		t, err := b.Get(ctx, args[0])
-		if err != nil {
-			return err
-		}
-		t.Enabled = on
-		if on && t.NextRunAt == nil && t.ScheduleType != schedstore.ScheduleOneTime {
-			if s, err := schedule.Parse(string(t.ScheduleType), t.Schedule); err == nil {
-				if first := s.First(a.now()); !first.IsZero() {
-					t.NextRunAt = &first
+		t, err := modify(ctx, b, args[0], func(t *schedstore.Task) {
+			t.Enabled = on
+			if on && t.NextRunAt == nil && t.ScheduleType != schedstore.ScheduleOneTime {
+				if s, err := schedule.Parse(string(t.ScheduleType), t.Schedule); err == nil {
+					if first := s.First(a.now()); !first.IsZero() {
+						t.NextRunAt = &first
+					}
 				}
 			}
-		}
-		if err := b.Update(ctx, t); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		verb := "disabled"

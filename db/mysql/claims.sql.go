@@ -72,17 +72,12 @@ INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
     retry_delay_us, priority
-)
-SELECT ?, ?, ?, ?,
+) VALUES (
+    ?, ?, ?, ?,
     ?, ?, ?, ?,
     ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?
-FROM DUAL
-WHERE NOT EXISTS (
-    SELECT 1 FROM scheduled_tasks AS s
-    WHERE s.definition_sha256 = ? AND s.task_name = ?
-      AND s.schedule_type = ? AND s.schedule = ?
 )
 `
 
@@ -106,8 +101,11 @@ type EnsureTaskParams struct {
 	Priority         int32
 }
 
-// Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
-// unique ensure_sha256 decides between concurrent Ensure calls (error 1062).
+// Insert with the definition's ensure key, after the adapter looked the definition up (a plain
+// read): between concurrent Ensure calls the unique ensure_sha256 decides (error 1062), and the
+// losers look again. Not INSERT ... SELECT ... WHERE NOT EXISTS: under REPEATABLE READ that
+// SELECT takes shared next-key locks, and concurrent Ensure calls inserting into the gap they
+// all locked deadlock (1213) by the dozen.
 func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, ensureTask,
 		arg.ID,
@@ -127,10 +125,6 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
-		arg.DefinitionSha256,
-		arg.TaskName,
-		arg.ScheduleType,
-		arg.Schedule,
 	)
 	if err != nil {
 		return 0, err

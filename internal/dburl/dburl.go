@@ -32,12 +32,16 @@ func TakeMigrateOption(u *url.URL) (bool, error) {
 	return on, nil
 }
 
-// Redact returns rawURL with its password replaced by "xxxxx"; a string
-// that does not parse is not echoed at all.
+// Redact returns rawURL with its password replaced by "xxxxx". A string
+// that does not parse, or parses as an opaque URL ("mysql:user:pw@host",
+// where no user info is recognised), is not echoed at all.
 func Redact(rawURL string) string {
 	u, err := url.Parse(rawURL)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "<unparsable URL>"
+	case u.Opaque != "":
+		return u.Scheme + ":<not shown>"
 	}
 	return u.Redacted()
 }

@@ -60,6 +60,11 @@ func canonical(field string, v any) (string, error) {
 	if err != nil {
 		return "", &schedstore.FieldError{Field: field, Reason: "does not encode to JSON: " + err.Error()}
 	}
+	// json.RawMessage and custom marshalers bypass checkStrings; decoding
+	// would quietly turn their bad text into U+FFFD.
+	if !utf8.Valid(first) || hasLoneSurrogate(first) {
+		return "", &schedstore.FieldError{Field: field, Reason: "contains a string that is not valid UTF-8"}
+	}
 	var generic any
 	if err := decode(first, &generic); err != nil {
 		return "", &schedstore.FieldError{Field: field, Reason: "does not encode to JSON: " + err.Error()}
@@ -151,4 +156,58 @@ func DecodeKwargs(s string) (map[string]any, error) {
 		kwargs = map[string]any{}
 	}
 	return kwargs, nil
+}
+
+// hasLoneSurrogate reports a \uD800-\uDFFF escape that is not half of a
+// valid pair: JSON text may spell one, but it is not a character.
+func hasLoneSurrogate(js []byte) bool {
+	for i := 0; i < len(js); i++ {
+		if js[i] != '\\' {
+			continue
+		}
+		if i+1 < len(js) && js[i+1] != 'u' {
+			i++ // an escaped character, e.g. \\ or \"
+			continue
+		}
+		r, ok := hexRune(js, i)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := hexRune(js, i+6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
+}
+
+// hexRune reads the \uXXXX escape at js[i:].
+func hexRune(js []byte, i int) (rune, bool) {
+	if i+6 > len(js) || js[i] != '\\' || js[i+1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for _, c := range js[i+2 : i+6] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }

@@ -63,6 +63,11 @@ func ForCreate(t *schedstore.Task, now time.Time) (Row, error) {
 // ForUpdate validates t (whose ID is required) and returns the row that
 // replaces the stored one; CreatedAt is ignored, UpdatedAt is now.
 func ForUpdate(t *schedstore.Task, now time.Time) (Row, error) {
+	if t != nil {
+		ignored := *t
+		ignored.CreatedAt = time.Time{} // Update keeps the stored one
+		t = &ignored
+	}
 	if err := t.Validate(); err != nil {
 		return Row{}, err
 	}

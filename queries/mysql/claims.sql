@@ -44,23 +44,21 @@ UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
 -- name: EnsureTask :execrows
--- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
--- unique ensure_sha256 decides between concurrent Ensure calls (error 1062).
+-- Insert with the definition's ensure key, after the adapter looked the definition up (a plain
+-- read): between concurrent Ensure calls the unique ensure_sha256 decides (error 1062), and the
+-- losers look again. Not INSERT ... SELECT ... WHERE NOT EXISTS: under REPEATABLE READ that
+-- SELECT takes shared next-key locks, and concurrent Ensure calls inserting into the gap they
+-- all locked deadlock (1213) by the dozen.
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
     retry_delay_us, priority
-)
-SELECT sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
+) VALUES (
+    sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
     sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
     sqlc.arg(enabled), sqlc.narg(last_run_at), sqlc.narg(next_run_at), sqlc.arg(created_at),
     sqlc.arg(updated_at), sqlc.arg(description), sqlc.arg(max_retries),
     sqlc.arg(retry_delay_us), sqlc.arg(priority)
-FROM DUAL
-WHERE NOT EXISTS (
-    SELECT 1 FROM scheduled_tasks AS s
-    WHERE s.definition_sha256 = sqlc.arg(definition_sha256) AND s.task_name = sqlc.arg(task_name)
-      AND s.schedule_type = sqlc.arg(schedule_type) AND s.schedule = sqlc.arg(schedule)
 );
 
 -- name: ListFires :many

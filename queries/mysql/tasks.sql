@@ -18,8 +18,9 @@ INSERT INTO scheduled_tasks (
 -- name: UpdateTask :execrows
 -- expected_version 0: last writer wins; else only if the stored version is still the caller's
 -- (0 rows: ErrConflict or ErrNotFound).
--- Without clientFoundRows, MySQL counts changed rows, not matched ones: the adapter checks
--- TaskExists when this reports 0.
+-- version = version + 1 changes every matched row, so a match counts as affected with or
+-- without clientFoundRows; on 0 the adapter asks TaskExists only to tell a stale version
+-- from a missing row.
 -- ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
 -- definition the row no longer has. MySQL assigns left to right: it must precede
 -- definition_sha256.

@@ -1,0 +1,178 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/adapter/sqlite"
+	"github.com/flowrra/schedstore/internal/taskrow"
+	"github.com/flowrra/schedstore/internal/testdb"
+)
+
+// openSQLite opens schedstore on a fresh database file (WAL, synchronous
+// FULL: the adapter's settings) and a baseline on the same *sql.DB, so on
+// the same single connection.
+func openSQLite(tb testing.TB) (*sqlite.Backend, *sqliteBaseline) {
+	tb.Helper()
+	ours, err := sqlite.Open(context.Background(), testdb.SQLite(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ours.Close() })
+	return ours, &sqliteBaseline{db: ours.DB()}
+}
+
+// sqliteRow is one row as a hand-written layer scans it: JSON stays text,
+// times stay Unix microseconds.
+type sqliteRow struct {
+	ID, TaskName, ScheduleType, Schedule string
+	Args, Kwargs, Fingerprint            string
+	Enabled                              bool
+	LastRunAtUS, NextRunAtUS             *int64
+	CreatedAtUS, UpdatedAtUS             int64
+	Description                          string
+	MaxRetries                           int32
+	RetryDelayUS                         int64
+	Priority                             int32
+	Version                              int64
+	EnsureSHA256, LeaseOwner             *string
+	LeaseUntilUS                         *int64
+	LeaseToken                           int64
+}
+
+func (r *sqliteRow) dest() []any {
+	return []any{&r.ID, &r.TaskName, &r.ScheduleType, &r.Schedule, &r.Args, &r.Kwargs, &r.Fingerprint,
+		&r.Enabled, &r.LastRunAtUS, &r.NextRunAtUS, &r.CreatedAtUS, &r.UpdatedAtUS, &r.Description,
+		&r.MaxRetries, &r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner,
+		&r.LeaseUntilUS, &r.LeaseToken}
+}
+
+const sqliteColumns = `id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
+last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us,
+priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token`
+
+type sqliteBaseline struct{ db *sql.DB }
+
+var _ baseline[sqliteRow] = (*sqliteBaseline)(nil)
+
+func micros(t *time.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	us := t.UnixMicro()
+	return &us
+}
+
+func (s *sqliteBaseline) create(ctx context.Context, v *rowValues) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule,
+args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us,
+description, max_retries, retry_delay_us, priority)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
+		v.ID, v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Enabled,
+		micros(v.LastRunAt), micros(v.NextRunAt), v.CreatedAt.UnixMicro(), v.UpdatedAt.UnixMicro(),
+		v.Description, v.MaxRetries, v.RetryDelayUS, v.Priority)
+	return err
+}
+
+func (s *sqliteBaseline) get(ctx context.Context, id string) (sqliteRow, error) {
+	var r sqliteRow
+	err := s.db.QueryRowContext(ctx, `SELECT `+sqliteColumns+` FROM scheduled_tasks WHERE id = ?1`, id).Scan(r.dest()...)
+	return r, err
+}
+
+func (s *sqliteBaseline) update(ctx context.Context, v *rowValues) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE scheduled_tasks SET task_name = ?2, schedule_type = ?3,
+schedule = ?4, args = ?5, kwargs = ?6,
+ensure_sha256 = CASE WHEN definition_sha256 = ?7 THEN ensure_sha256 END, definition_sha256 = ?7,
+enabled = ?8, last_run_at_us = ?9, next_run_at_us = ?10, updated_at_us = ?11, description = ?12,
+max_retries = ?13, retry_delay_us = ?14, priority = ?15, version = version + 1
+WHERE id = ?1`,
+		v.ID, v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Enabled,
+		micros(v.LastRunAt), micros(v.NextRunAt), v.UpdatedAt.UnixMicro(), v.Description, v.MaxRetries,
+		v.RetryDelayUS, v.Priority)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (s *sqliteBaseline) updateRunTimes(ctx context.Context, id string, lastRun, nextRun, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE scheduled_tasks SET last_run_at_us = ?2, next_run_at_us = ?3,
+updated_at_us = ?4, version = version + 1 WHERE id = ?1`,
+		id, lastRun.UnixMicro(), nextRun.UnixMicro(), now.UnixMicro())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (s *sqliteBaseline) listDue(ctx context.Context, now time.Time) ([]sqliteRow, error) {
+	// "enabled = 1" literally, as in schedstore's query, for the partial index.
+	rows, err := s.db.QueryContext(ctx, `SELECT `+sqliteColumns+` FROM scheduled_tasks
+WHERE enabled = 1 AND next_run_at_us <= ?1 ORDER BY priority DESC, next_run_at_us, id`, now.UnixMicro())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sqliteRow
+	for rows.Next() {
+		var r sqliteRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqliteBaseline) findByDefinition(ctx context.Context, fingerprint, name, typ, schedule string) (sqliteRow, error) {
+	var r sqliteRow
+	err := s.db.QueryRowContext(ctx, `SELECT `+sqliteColumns+` FROM scheduled_tasks
+WHERE definition_sha256 = ?1 AND task_name = ?2 AND schedule_type = ?3 AND schedule = ?4
+ORDER BY created_at_us, id LIMIT 1`, fingerprint, name, typ, schedule).Scan(r.dest()...)
+	return r, err
+}
+
+// seed inserts rows tasks in one statement; see dueAt for the due ones.
+// The fingerprints are unique fake ones (the row number in hex): nothing
+// looks these rows up by definition, and Update writes the real one.
+func (s *sqliteBaseline) seed(ctx context.Context, rows, dueEvery int) error {
+	_, err := s.db.ExecContext(ctx, `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2)
+INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule, args, kwargs, definition_sha256,
+enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries,
+retry_delay_us, priority)
+SELECT printf('t%06d', n), 'task-' || n, 'cron', ?4, ?5, ?6, printf('%064x', n), 1, NULL,
+       CASE WHEN n % ?3 = 0 THEN ?1 - n * 1000000 ELSE ?1 + n * 1000000 END,
+       ?1 - 86400000000, ?1 - 86400000000, ?7, ?8, ?9, n % 5
+FROM seq`,
+		dueAt.UnixMicro(), rows, dueEvery, seedSchedule, seedArgs, seedKwargs, seedDescription,
+		seedMaxRetries, seedRetryDelay.Microseconds())
+	return err
+}
+
+func (s *sqliteBaseline) analyze(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
+func (s *sqliteBaseline) deleteCreated(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM scheduled_tasks WHERE task_name = ?1`, createdName)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (s *sqliteBaseline) toTask(r sqliteRow) (*schedstore.Task, error) {
+	return taskrow.Row{
+		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
+		Args: r.Args, Kwargs: r.Kwargs, Fingerprint: r.Fingerprint, Enabled: r.Enabled,
+		LastRunAt: taskrow.FromMicrosPtr(r.LastRunAtUS), NextRunAt: taskrow.FromMicrosPtr(r.NextRunAtUS),
+		CreatedAt: taskrow.FromMicros(r.CreatedAtUS), UpdatedAt: taskrow.FromMicros(r.UpdatedAtUS),
+		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUS,
+		Priority: r.Priority, Version: r.Version,
+	}.Task()
+}

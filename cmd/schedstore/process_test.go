@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/flowrra/schedstore/adapter"
+	"github.com/flowrra/schedstore/runner"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// builtBinary builds the command once per test run, as `go install` would.
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "schedstore-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "schedstore")
+		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(goTool); err != nil {
+			goTool = "go"
+		}
+		out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return binPath
+}
+
+// TestRunProcess runs `schedstore run` as a real process on a 1s interval
+// task, stops it with SIGTERM, and checks what it printed against what it
+// stored.
+func TestRunProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and runs it for several seconds")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("uses SIGTERM")
+	}
+	bin := builtBinary(t)
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(bin)) })
+	forEachDialect(t, func(t *testing.T, d dialect) {
+		t.Parallel()
+		url := d.fresh(t)
+		env := append(os.Environ(), envDatabaseURL+"="+url)
+
+		add := exec.Command(bin, "add", "interval", "1s", "--task", "tick", "--id", "tick")
+		add.Env = env
+		if out, err := add.CombinedOutput(); err != nil {
+			t.Fatalf("add: %v\n%s", err, out)
+		}
+
+		run := exec.Command(bin, "run")
+		run.Env = env
+		run.Stderr = &lockedBuffer{}
+		stdout, err := run.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = run.Process.Kill() }) // if the test fails before SIGTERM
+		lines := make(chan string, 100)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+
+		var fires []runner.Fire
+		collect := func(line string) {
+			var f runner.Fire
+			if err := json.Unmarshal([]byte(line), &f); err != nil {
+				t.Errorf("stdout line %q is not a fire: %v", line, err)
+				return
+			}
+			fires = append(fires, f)
+		}
+		deadline := time.After(3500 * time.Millisecond)
+	read:
+		for {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					t.Fatalf("run exited early: %v\nstderr:\n%s", run.Wait(), run.Stderr)
+				}
+				collect(line)
+			case <-deadline:
+				break read
+			}
+		}
+		if err := run.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		for line := range lines { // a fire in progress finishes first
+			collect(line)
+		}
+		if err := run.Wait(); err != nil {
+			t.Fatalf("run after SIGTERM: %v, want exit status 0\nstderr:\n%s", err, run.Stderr)
+		}
+
+		if n := len(fires); n < 3 || n > 4 {
+			t.Fatalf("%d fires in 3.5s of a 1s interval, want 3 or 4: %+v", n, fires)
+		}
+		for i, f := range fires {
+			if f.ID != "tick" || f.TaskName != "tick" {
+				t.Errorf("fire %d is %+v, want task tick", i, f)
+			}
+			if i > 0 && !f.ScheduledFor.After(fires[i-1].ScheduledFor) {
+				t.Errorf("scheduled_for %v after %v: not strictly increasing", f.ScheduledFor, fires[i-1].ScheduledFor)
+			}
+		}
+
+		b, err := adapter.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		task, err := b.Get(context.Background(), "tick")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := fires[len(fires)-1].ScheduledFor
+		if task.LastRunAt == nil || !task.LastRunAt.Equal(last) {
+			t.Errorf("LastRunAt = %v, want the last fire's scheduled_for %v", task.LastRunAt, last)
+		}
+		if want := last.Add(time.Second); task.NextRunAt == nil || !task.NextRunAt.Equal(want) {
+			t.Errorf("NextRunAt = %v, want %v", task.NextRunAt, want)
+		}
+	})
+}
+
+// lockedBuffer collects a process's stderr while the test may print it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
