@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -209,177 +210,237 @@ func prepare[R any](tb testing.TB, ours schedstore.Backend, base baseline[R], ro
 	return fx
 }
 
-type impl struct {
-	name string
-	run  func(b *testing.B)
+// op is one operation in both implementations. base and ours make call i
+// (0, 1, ...: the rotation index); a failed call calls b.Fatal. after, if
+// set, runs untimed once the calls are done.
+type op struct {
+	name       string
+	base, ours func(b *testing.B, i int)
+	after      func(b *testing.B)
 }
 
-// implOrder runs schedstore first in odd runs, so that neither side always
-// follows the other.
-func implOrder(run int, base, ours func(b *testing.B)) []impl {
-	impls := []impl{{"baseline", base}, {"schedstore", ours}}
-	if run%2 == 1 {
-		impls[0], impls[1] = impls[1], impls[0]
-	}
-	return impls
-}
-
-// runOps runs every operation, each as impl=baseline and impl=schedstore.
-func runOps[R any](b *testing.B, run int, ours schedstore.Backend, base baseline[R], fx *fixture) {
+// ops is every operation on one dialect's database.
+func ops[R any](ours schedstore.Backend, base baseline[R], fx *fixture) []op {
 	ctx := context.Background()
-	op := func(name string, baseRun, oursRun func(b *testing.B)) {
-		b.Run("op="+name, func(b *testing.B) {
-			for _, im := range implOrder(run, baseRun, oursRun) {
-				b.Run("impl="+im.name, im.run)
-			}
-		})
-	}
 	deleteCreated := func(b *testing.B) {
-		b.StopTimer()
 		if _, err := base.deleteCreated(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
-
-	op("Create", func(b *testing.B) {
-		v := fx.createVals
-		for b.Loop() {
+	createVals := fx.createVals // per benchmark state: one copy each
+	createTask := *fx.create
+	find := fx.findTask
+	return []op{{
+		name: "Create",
+		base: func(b *testing.B, _ int) {
+			v := &createVals
 			v.ID = uuid.Must(uuid.NewV7()).String()
 			v.CreatedAt = time.Now().UTC()
 			v.UpdatedAt = v.CreatedAt
-			if err := base.create(ctx, &v); err != nil {
+			if err := base.create(ctx, v); err != nil {
 				b.Fatal(err)
 			}
-		}
-		deleteCreated(b)
-	}, func(b *testing.B) {
-		t := *fx.create
-		for b.Loop() {
+		},
+		ours: func(b *testing.B, _ int) {
+			t := &createTask
 			t.ID, t.CreatedAt = "", time.Time{}
-			if err := ours.Create(ctx, &t); err != nil {
+			if err := ours.Create(ctx, t); err != nil {
 				b.Fatal(err)
 			}
-		}
-		deleteCreated(b)
-	})
-
-	op("Get", func(b *testing.B) {
-		for b.Loop() {
+		},
+		after: deleteCreated,
+	}, {
+		name: "Get",
+		base: func(b *testing.B, _ int) {
 			if _, err := base.get(ctx, fx.getID); err != nil {
 				b.Fatal(err)
 			}
-		}
-	}, func(b *testing.B) {
-		for b.Loop() {
+		},
+		ours: func(b *testing.B, _ int) {
 			if _, err := ours.Get(ctx, fx.getID); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-
-	op("Update", func(b *testing.B) {
-		i := 0
-		for b.Loop() {
+		},
+	}, {
+		name: "Update",
+		base: func(b *testing.B, i int) {
 			v := &fx.updateVals[i%rotation]
-			i++
 			v.UpdatedAt = time.Now().UTC()
 			if n, err := base.update(ctx, v); err != nil || n != 1 {
 				b.Fatalf("update %s: %d rows, %v", v.ID, n, err)
 			}
-		}
-	}, func(b *testing.B) {
-		i := 0
-		for b.Loop() {
-			t := fx.update[i%rotation]
-			i++
-			if err := ours.Update(ctx, t); err != nil {
+		},
+		ours: func(b *testing.B, i int) {
+			if err := ours.Update(ctx, fx.update[i%rotation]); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-
-	op("UpdateRunTimes", func(b *testing.B) {
-		i := 0
-		for b.Loop() {
+		},
+	}, {
+		name: "UpdateRunTimes",
+		base: func(b *testing.B, i int) {
 			id := fx.runTimesIDs[i%rotation]
-			i++
 			if n, err := base.updateRunTimes(ctx, id, fx.lastRun, fx.nextRun, time.Now().UTC()); err != nil || n != 1 {
 				b.Fatalf("update run times %s: %d rows, %v", id, n, err)
 			}
-		}
-	}, func(b *testing.B) {
-		i := 0
-		for b.Loop() {
-			id := fx.runTimesIDs[i%rotation]
-			i++
-			if err := ours.UpdateRunTimes(ctx, id, fx.lastRun, fx.nextRun); err != nil {
+		},
+		ours: func(b *testing.B, i int) {
+			if err := ours.UpdateRunTimes(ctx, fx.runTimesIDs[i%rotation], fx.lastRun, fx.nextRun); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-
-	op("ListDue", func(b *testing.B) {
-		for b.Loop() {
-			rows, err := base.listDue(ctx, dueAt)
-			if err != nil || len(rows) != fx.expectDue {
+		},
+	}, {
+		name: "ListDue",
+		base: func(b *testing.B, _ int) {
+			if rows, err := base.listDue(ctx, dueAt); err != nil || len(rows) != fx.expectDue {
 				b.Fatalf("list due: %d rows, %v", len(rows), err)
 			}
-		}
-	}, func(b *testing.B) {
-		for b.Loop() {
-			tasks, err := ours.ListDue(ctx, dueAt)
-			if err != nil || len(tasks) != fx.expectDue {
+		},
+		ours: func(b *testing.B, _ int) {
+			if tasks, err := ours.ListDue(ctx, dueAt); err != nil || len(tasks) != fx.expectDue {
 				b.Fatalf("list due: %d tasks, %v", len(tasks), err)
 			}
-		}
-	})
+		},
+	}, {
+		name: "FindByDefinition",
+		base: func(b *testing.B, _ int) {
+			if _, err := base.findByDefinition(ctx, fx.findFingerprint, find.TaskName, string(find.ScheduleType), find.Schedule); err != nil {
+				b.Fatal(err)
+			}
+		},
+		ours: func(b *testing.B, _ int) {
+			if _, err := ours.FindByDefinition(ctx, find.TaskName, find.ScheduleType, find.Schedule, find.Args, find.Kwargs); err != nil {
+				b.Fatal(err)
+			}
+		},
+	}}
+}
 
-	op("FindByDefinition", func(b *testing.B) {
-		t := fx.findTask
-		for b.Loop() {
-			if _, err := base.findByDefinition(ctx, fx.findFingerprint, t.TaskName, string(t.ScheduleType), t.Schedule); err != nil {
-				b.Fatal(err)
+// loop makes call i = 0, 1, ... for b.Loop, then runs after untimed.
+func loop(b *testing.B, call func(b *testing.B, i int), after func(b *testing.B)) {
+	i := 0
+	for b.Loop() {
+		call(b, i)
+		i++
+	}
+	if after != nil {
+		after(b)
+	}
+}
+
+// runSeparate runs each op as impl=baseline and impl=schedstore, one after
+// the other; odd runs start with schedstore, so that neither side always
+// follows the other.
+func runSeparate(b *testing.B, run int, ops []op) {
+	for _, o := range ops {
+		b.Run("op="+o.name, func(b *testing.B) {
+			impls := []string{"baseline", "schedstore"}
+			if run%2 == 1 {
+				impls[0], impls[1] = impls[1], impls[0]
 			}
-		}
-	}, func(b *testing.B) {
-		t := fx.findTask
-		for b.Loop() {
-			if _, err := ours.FindByDefinition(ctx, t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs); err != nil {
-				b.Fatal(err)
+			for _, im := range impls {
+				call := o.base
+				if im == "schedstore" {
+					call = o.ours
+				}
+				b.Run("impl="+im, func(b *testing.B) { loop(b, call, o.after) })
 			}
+		})
+	}
+}
+
+// runPaired runs each op's two implementations alternately, call by call
+// (each goes first every other time), timing every call: a pair meets the
+// same load from the rest of the machine, so the ratio within pairs is
+// steady where separately timed benchmarks are not. ns/op is one call of
+// each. The metrics are medians over the calls, robust to the stalls (an
+// fsync, another process) that dominate means on a busy machine:
+// ours-ns/call and base-ns/call, and ours/base, the median of the ratios
+// within pairs.
+func runPaired(b *testing.B, ops []op) {
+	for _, o := range ops {
+		b.Run("op="+o.name, func(b *testing.B) {
+			var base, ours []time.Duration
+			i := 0
+			for b.Loop() {
+				t0 := time.Now()
+				if i%2 == 0 {
+					o.base(b, i)
+					t1 := time.Now()
+					o.ours(b, i)
+					base, ours = append(base, t1.Sub(t0)), append(ours, time.Since(t1))
+				} else {
+					o.ours(b, i)
+					t1 := time.Now()
+					o.base(b, i)
+					ours, base = append(ours, t1.Sub(t0)), append(base, time.Since(t1))
+				}
+				i++
+			}
+			b.StopTimer()
+			if o.after != nil {
+				o.after(b)
+			}
+			ratios := make([]float64, len(ours))
+			for k := range ours {
+				ratios[k] = float64(ours[k]) / float64(base[k])
+			}
+			b.ReportMetric(float64(median(ours)), "ours-ns/call")
+			b.ReportMetric(float64(median(base)), "base-ns/call")
+			b.ReportMetric(median(ratios), "ours/base")
+		})
+	}
+}
+
+func median[T time.Duration | float64](xs []T) T {
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+// dialects opens and seeds each dialect's database (once per benchmark)
+// and then calls each for its ops.
+func dialects(b *testing.B, each func(b *testing.B, ops []op)) {
+	rows := benchRows(b)
+	b.Run("db=postgres", func(b *testing.B) {
+		ours, base := openPostgres(b)
+		each(b, ops(ours, base, prepare(b, ours, base, rows)))
+	})
+	b.Run("db=mysql", func(b *testing.B) {
+		ours, base := openMySQL(b)
+		each(b, ops(ours, base, prepare(b, ours, base, rows)))
+	})
+	b.Run("db=sqlite", func(b *testing.B) {
+		ours, base := openSQLite(b)
+		each(b, ops(ours, base, prepare(b, ours, base, rows)))
+	})
+}
+
+// BenchmarkOps times each op's two implementations separately:
+// BenchmarkOps/db=D/run=N/op=O/impl=baseline|schedstore, for benchstat
+// -col /impl -ignore /run. Each dialect's database is seeded once; then
+// every op runs SCHEDSTORE_BENCH_RUNS times (default 1) as run=0, run=1,
+// ...: one sample per run, spread over the whole benchmark, which a noisy
+// machine disturbs less than -count's back-to-back repeats.
+func BenchmarkOps(b *testing.B) {
+	runs := benchRuns(b)
+	dialects(b, func(b *testing.B, ops []op) {
+		for run := range runs {
+			b.Run("run="+strconv.Itoa(run), func(b *testing.B) { runSeparate(b, run, ops) })
 		}
 	})
 }
 
-// BenchmarkOps is the benchmark `make bench` reports on. Each db= level
-// sets up its own database once, then runs every op SCHEDSTORE_BENCH_RUNS
-// times (default 1) as run=0, run=1, ...: one sample per run, interleaved
-// in time with the other ops' and the other implementation's, which a
-// noisy machine disturbs far less than -count's back-to-back repeats.
-// benchstat pools the runs with -ignore /run (see ratio.sh).
-func BenchmarkOps(b *testing.B) {
-	rows, runs := benchRows(b), benchRuns(b)
-	dialect := func(name string, open func(b *testing.B) func(b *testing.B, run int)) {
-		b.Run("db="+name, func(b *testing.B) {
-			ops := open(b)
-			for run := range runs {
-				b.Run("run="+strconv.Itoa(run), func(b *testing.B) { ops(b, run) })
-			}
-		})
-	}
-	dialect("postgres", func(b *testing.B) func(*testing.B, int) {
-		ours, base := openPostgres(b)
-		fx := prepare(b, ours, base, rows)
-		return func(b *testing.B, run int) { runOps(b, run, ours, base, fx) }
-	})
-	dialect("mysql", func(b *testing.B) func(*testing.B, int) {
-		ours, base := openMySQL(b)
-		fx := prepare(b, ours, base, rows)
-		return func(b *testing.B, run int) { runOps(b, run, ours, base, fx) }
-	})
-	dialect("sqlite", func(b *testing.B) func(*testing.B, int) {
-		ours, base := openSQLite(b)
-		fx := prepare(b, ours, base, rows)
-		return func(b *testing.B, run int) { runOps(b, run, ours, base, fx) }
+// BenchmarkPaired times each op's two implementations interleaved, call by
+// call (see runPaired): BenchmarkPaired/db=D/run=N/op=O, with the metric
+// ours/base. ratio.sh's table comes from it.
+func BenchmarkPaired(b *testing.B) {
+	runs := benchRuns(b)
+	dialects(b, func(b *testing.B, ops []op) {
+		for run := range runs {
+			b.Run("run="+strconv.Itoa(run), func(b *testing.B) { runPaired(b, ops) })
+		}
 	})
 }

@@ -7,7 +7,7 @@
 #   SCHEDSTORE_TEST_POSTGRES_URL, SCHEDSTORE_TEST_MYSQL_URL   unset: that dialect is skipped
 #   BENCH_COUNT   samples of each op, interleaved (SCHEDSTORE_BENCH_RUNS)    (default 10)
 #   BENCH_TIME    -benchtime of each sample                                  (default 500ms)
-#   BENCH_FILTER  -bench regexp                                              (default ^BenchmarkOps$)
+#   BENCH_FILTER  -bench regexp                                  (default ^Benchmark(Ops|Paired)$)
 #   BENCH_OUT     raw `go test -bench` output                                (default bench.txt)
 #   BENCH_BASE    an earlier BENCH_OUT: also compare it with this run, file against file
 #   BENCH_TARGET  ratio above which an op is flagged OVER                    (default 1.15)
@@ -24,7 +24,7 @@ GO=${GO:-go}
 BENCHSTAT=${BENCHSTAT:-$GO tool -modfile=tools/go.mod benchstat}
 count=${BENCH_COUNT:-10}
 benchtime=${BENCH_TIME:-500ms}
-filter=${BENCH_FILTER:-^BenchmarkOps\$}
+filter=${BENCH_FILTER:-^Benchmark(Ops|Paired)\$}
 out=${BENCH_OUT:-bench.txt}
 base=${BENCH_BASE:-}
 target=${BENCH_TARGET:-1.15}
@@ -49,11 +49,14 @@ if grep -qE '^(--- FAIL|FAIL|panic)' "$out"; then
 	exit 1
 fi
 
-# The ratio table. ours and baseline: medians of ns/op over the runs. ratio: the median over the
-# runs of ours/baseline within each run (the two ran back to back, so load from other processes
-# mostly cancels out), and the interquartile range of those per-run ratios.
+# The ratio table, per op and dialect:
+#   ratio   from BenchmarkPaired (calls interleaved one by one): the median over runs of each run's
+#           median ours/baseline ratio within pairs, and the interquartile range over runs
+#   ours, baseline   from BenchmarkPaired: medians over runs of the median call
+#   separate   from BenchmarkOps (each implementation timed on its own): median ns/op of ours over
+#           median ns/op of the baseline; the same comparison as benchstat's below, noisier
 echo
-echo "ours/baseline (impl=schedstore over impl=baseline), ns/op; target ratio <= $target"
+echo "schedstore (ours) against the hand-written baseline; target ratio <= $target"
 awk -v target="$target" '
 function sort(a, n,    i, j, v) {  # insertion sort of a[1..n]: n is small
 	for (i = 2; i <= n; i++) {
@@ -62,72 +65,92 @@ function sort(a, n,    i, j, v) {  # insertion sort of a[1..n]: n is small
 		a[j + 1] = v
 	}
 }
-function quantile(a, n, q,    h, lo) {  # of sorted a[1..n], linear interpolation
+function quantile(a, n, q,    h, lo) {  # of sorted a[1..n], interpolated
 	h = (n - 1) * q + 1
 	lo = int(h)
 	return lo >= n ? a[n] : a[lo] + (h - lo) * (a[lo + 1] - a[lo])
+}
+function med(key, what,    a, n, i) {  # median of the samples vals[key, what, 1..]
+	n = nval[key, what]
+	for (i = 1; i <= n; i++) a[i] = vals[key, what, i]
+	sort(a, n)
+	return quantile(a, n, 0.5)
 }
 function human(ns) {
 	if (ns >= 1e6) return sprintf("%.2fms", ns / 1e6)
 	if (ns >= 1e3) return sprintf("%.1fµs", ns / 1e3)
 	return sprintf("%.0fns", ns)
 }
-/^BenchmarkOps\// {
+function add(key, what, v) { vals[key, what, ++nval[key, what]] = v }
+/^Benchmark(Ops|Paired)\// {
 	name = $1
 	sub(/-[0-9]+$/, "", name)  # GOMAXPROCS suffix
 	db = op = impl = ""
-	run = "0"
 	n = split(name, part, "/")
 	for (i = 2; i <= n; i++) {
 		split(part[i], kv, "=")
 		if (kv[1] == "db") db = kv[2]
 		else if (kv[1] == "op") op = kv[2]
 		else if (kv[1] == "impl") impl = kv[2]
-		else if (kv[1] == "run") run = kv[2]
 	}
+	key = db SUBSEP op
+	if (!(key in seen)) { seen[key] = 1; order[++rows] = key }
 	for (i = 3; i < NF; i++) {
-		if ($(i + 1) == "ns/op") ns = $i
-		if ($(i + 1) == "allocs/op") allocs[db, op, impl] = $i
+		unit = $(i + 1)
+		if (part[1] == "BenchmarkPaired") {
+			if (unit == "ours/base") add(key, "ratio", $i)
+			if (unit == "ours-ns/call") add(key, "ours", $i)
+			if (unit == "base-ns/call") add(key, "base", $i)
+		} else if (unit == "ns/op") {
+			add(key, impl, $i)
+		}
 	}
-	k = db SUBSEP op
-	if (!(k in seen)) { seen[k] = 1; order[++rows] = k }
-	if (!((k, run) in runseen)) { runseen[k, run] = 1; runs[k, ++nruns[k]] = run }
-	t[k, run, impl] = ns
 }
 END {
-	printf "%-17s %-9s %10s %10s %6s %12s %13s\n", "op", "dialect", "ours", "baseline", "ratio",
-		"(runs: IQR)", "allocs o/b"
+	printf "%-17s %-9s %6s %12s %10s %10s %9s\n", "op", "dialect", "ratio", "(runs: IQR)", "ours", "baseline", "separate"
 	over = 0
 	for (r = 1; r <= rows; r++) {
-		k = order[r]
-		split(k, f, SUBSEP)
-		no = nb = np = 0
-		delete o; delete b; delete p
-		for (i = 1; i <= nruns[k]; i++) {
-			run = runs[k, i]
-			if ((k, run, "schedstore") in t) o[++no] = t[k, run, "schedstore"]
-			if ((k, run, "baseline") in t) b[++nb] = t[k, run, "baseline"]
-			if (((k, run, "schedstore") in t) && ((k, run, "baseline") in t))
-				p[++np] = t[k, run, "schedstore"] / t[k, run, "baseline"]
+		key = order[r]
+		split(key, f, SUBSEP)
+		line = sprintf("%-17s %-9s", f[2], f[1])
+		if (nval[key, "ratio"]) {
+			n = nval[key, "ratio"]
+			for (i = 1; i <= n; i++) a[i] = vals[key, "ratio", i]
+			sort(a, n)
+			ratio = quantile(a, n, 0.5)
+			line = line sprintf(" %6.2f %5.2f..%-5.2f %10s %10s", ratio, quantile(a, n, 0.25),
+				quantile(a, n, 0.75), human(med(key, "ours")), human(med(key, "base")))
+		} else {
+			ratio = ""
+			line = line sprintf(" %6s %12s %10s %10s", "-", "", "", "")
 		}
-		if (np == 0) continue
-		sort(o, no); sort(b, nb); sort(p, np)
-		ratio = quantile(p, np, 0.5)
-		flag = ratio > target + 0 ? "  OVER" : ""
-		if (flag != "") over++
-		printf "%-17s %-9s %10s %10s %6.2f %5.2f..%-5.2f %6s/%-6s%s\n", f[2], f[1],
-			human(quantile(o, no, 0.5)), human(quantile(b, nb, 0.5)), ratio,
-			quantile(p, np, 0.25), quantile(p, np, 0.75),
-			allocs[f[1], f[2], "schedstore"], allocs[f[1], f[2], "baseline"], flag
+		if (nval[key, "schedstore"] && nval[key, "baseline"]) {
+			sep = med(key, "schedstore") / med(key, "baseline")
+			line = line sprintf(" %9.2f", sep)
+			if (ratio == "") ratio = sep
+		} else {
+			line = line sprintf(" %9s", "-")
+		}
+		if (ratio > target + 0) { line = line "  OVER"; over++ }
+		print line
 	}
-	if (rows == 0) print "(no BenchmarkOps results)"
+	if (rows == 0) print "(no results)"
 	else if (over) printf "%d op(s) above %s\n", over, target
 }' "$out"
 
-# benchstat: columns impl=baseline | impl=schedstore; "vs base" is ours against the baseline
-# (+12% = ratio 1.12), with its confidence interval and p-value.
-echo
-$BENCHSTAT -filter '.name:Ops' -ignore /run -table .config,/db -row /op -col '/impl@(baseline schedstore)' "$out"
+# benchstat on BenchmarkPaired: the ratio with a confidence interval for its median over runs.
+if grep -q '^BenchmarkPaired/' "$out"; then
+	echo
+	echo "BenchmarkPaired: ours/base, median ratio within pairs of interleaved calls"
+	$BENCHSTAT -filter '.name:Paired .unit:"ours/base"' -ignore /run -row /db,/op "$out"
+fi
+# benchstat on BenchmarkOps: columns impl=baseline | impl=schedstore, timed separately; "vs base"
+# is ours against the baseline (+12% = ratio 1.12), with its confidence interval and p-value.
+if grep -q '^BenchmarkOps/' "$out"; then
+	echo
+	echo "BenchmarkOps: each implementation timed on its own"
+	$BENCHSTAT -filter '.name:Ops' -ignore /run -table .config,/db -row /op -col '/impl@(baseline schedstore)' "$out"
+fi
 if [[ -n $base ]]; then
 	echo
 	echo "this run ($out) against $base:"

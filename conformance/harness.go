@@ -13,7 +13,9 @@ type Harness struct {
 	// NewBackend returns an empty, migrated backend isolated from every other
 	// one the harness returns (its own schema, database or file). It
 	// registers its own cleanup with t.Cleanup. It fails t (never skips) if
-	// the database cannot be reached.
+	// the database cannot be reached. The backend must also implement
+	// schedstore.Store (the store area fails otherwise); the type stays
+	// Backend so that a harness written before Store still compiles.
 	NewBackend func(t *testing.T) schedstore.Backend
 	// NewCountedBackend is NewBackend over a connection that counts its round
 	// trips to the server (writes of a request). Nil when the dialect has no

@@ -209,9 +209,16 @@ func (r *runner) pruneFires() {
 	}
 }
 
-// compareFires compares the ledger of every stored task.
+// compareFires compares the ledger of every task the model has fires
+// for; the random ListFires calls look for fires the model lacks.
 func (r *runner) compareFires() {
-	for _, id := range slices.Sorted(maps.Keys(r.defs)) {
+	r.m.mu.Lock()
+	withFires := map[string]bool{}
+	for k := range r.m.fires {
+		withFires[k.taskID] = true
+	}
+	r.m.mu.Unlock()
+	for _, id := range slices.Sorted(maps.Keys(withFires)) {
 		r.listFires(id, 0)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/flowrra/schedstore"
 )
 
-// Run asserts the schedstore.Backend contract against the backends h
-// returns. Each area of the contract is a subtest and each leaf test gets a
+// Run asserts the schedstore.Backend and schedstore.Store contracts
+// against the backends h returns. Each area of the contract is a subtest and each leaf test gets a
 // fresh backend, so a failure names the rule that broke and no leaf sees
 // another's rows.
 func Run(t *testing.T, h Harness) {

@@ -1,8 +1,6 @@
 package conformance
 
 import (
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -114,9 +112,4 @@ func claimIDs(claims []schedstore.Claim) []string {
 		}
 	}
 	return out
-}
-
-func sortClaims(claims []schedstore.Claim) []schedstore.Claim {
-	slices.SortFunc(claims, func(a, b schedstore.Claim) int { return strings.Compare(a.Task.ID, b.Task.ID) })
-	return claims
 }

@@ -61,6 +61,9 @@ func disable(ctx context.Context, b schedstore.Backend, id string) error {
 	}
 }
 
+// stale is never true: without leases an occurrence stays this loop's.
+func (backendSource) stale(occurrence) bool { return false }
+
 // abandon has nothing to hand back: nothing was claimed, and the task is
 // still due.
 func (backendSource) abandon(context.Context, occurrence) error { return nil }

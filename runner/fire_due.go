@@ -26,6 +26,12 @@ func (r *Runner) fireDue(ctx context.Context) (int, error) {
 			}
 			break
 		}
+		if r.source().stale(occ) {
+			// Its lease may be someone else's by now: they fire it.
+			r.logger().Warn("claim too old to fire; leaving it to the next claimant",
+				"id", occ.task.ID, "scheduled_for", occ.scheduled)
+			continue
+		}
 		// A fire that has started finishes and is recorded even if the
 		// loop is asked to stop meanwhile.
 		if err := r.fireOne(context.WithoutCancel(ctx), occ); err != nil {

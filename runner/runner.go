@@ -27,7 +27,18 @@ type Runner struct {
 	// Logger receives the loop's events; nil discards them.
 	Logger *slog.Logger
 
-	src source // nil: a backendSource over Backend
+	// When Backend is a schedstore.Store (every adapter is), the loop claims
+	// due occurrences with leases, so several Runners on one database fire
+	// each occurrence once; see claimSource. Owner names this Runner in
+	// leases and in the fire ledger (default DefaultOwner()); Lease is how
+	// long a claim is held (default DefaultLease): longer than a fire takes;
+	// ClaimLimit is how many occurrences one pass claims (default
+	// DefaultClaimLimit).
+	Owner      string
+	Lease      time.Duration
+	ClaimLimit int
+
+	src source // nil: chosen from Backend by source()
 }
 
 // RunOnce fires every task that is due now, then returns. A Fire error is
@@ -91,10 +102,28 @@ func (r *Runner) check() error {
 }
 
 func (r *Runner) source() source {
-	if r.src != nil {
-		return r.src
+	if r.src == nil {
+		r.src = r.newSource()
 	}
-	return backendSource{b: r.Backend}
+	return r.src
+}
+
+func (r *Runner) newSource() source {
+	st, ok := r.Backend.(schedstore.Store)
+	if !ok {
+		return backendSource{b: r.Backend}
+	}
+	cs := &claimSource{s: st, owner: r.Owner, lease: r.Lease, limit: r.ClaimLimit, log: r.logger(), clock: r.clock()}
+	if cs.owner == "" {
+		cs.owner = DefaultOwner()
+	}
+	if cs.lease <= 0 {
+		cs.lease = DefaultLease
+	}
+	if cs.limit <= 0 {
+		cs.limit = DefaultClaimLimit
+	}
+	return cs
 }
 
 func (r *Runner) clock() Clock {

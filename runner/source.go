@@ -21,6 +21,9 @@ type source interface {
 	// not fire because it is stopping, so that it is due again at once (a
 	// lease would otherwise keep it until it expired).
 	abandon(ctx context.Context, occ occurrence) error
+	// stale reports that occ must not be fired any more (its lease may
+	// have passed to another instance); it is skipped, not abandoned.
+	stale(occ occurrence) bool
 	// nextDue returns the earliest run time still pending, for the loop to
 	// sleep until; ok is false when nothing is scheduled.
 	nextDue(ctx context.Context) (at time.Time, ok bool, err error)
@@ -30,4 +33,5 @@ type source interface {
 type occurrence struct {
 	task      *schedstore.Task // as read when found due
 	scheduled time.Time        // the run time that came due
+	claim     *claimed         // set by claimSource
 }

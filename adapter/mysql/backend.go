@@ -12,7 +12,7 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
-// Backend is schedstore.Backend on MySQL or MariaDB. Safe for concurrent use.
+// Backend is schedstore.Store on MySQL or MariaDB. Safe for concurrent use.
 type Backend struct {
 	db    *sql.DB
 	q     *mysqldb.Queries

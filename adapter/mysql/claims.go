@@ -37,6 +37,10 @@ func (b *Backend) claimDue(ctx context.Context, owner string, now time.Time, lea
 		}
 	}
 	w := taskrow.NewClaimWindow(now, lease, limit)
+	// InnoDB locks every due row this reads, not only the ones LIMIT keeps:
+	// no index leads with priority, so the sort comes after the read. A
+	// claimer running meanwhile skips them all and may come away short;
+	// they are free again at Commit, two round trips later.
 	picked, err := q.SelectDueForClaim(ctx, mysqldb.SelectDueForClaimParams{Now: nullTime(&w.Now), Limit: w.Limit})
 	if err != nil {
 		return nil, interpret("claim due", "", err)

@@ -77,12 +77,7 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 	if err := schedstore.ValidateTime("olderThan", olderThan); err != nil {
 		return 0, err
 	}
-	// Stored times are whole microseconds, so a fire is before olderThan
-	// exactly when it is before olderThan rounded up to the microsecond.
-	cutoff := taskrow.Time(olderThan)
-	if !cutoff.Equal(olderThan) {
-		cutoff = cutoff.Add(time.Microsecond)
-	}
+	cutoff := taskrow.StrictBound(olderThan) // rounds up: fired_at < olderThan
 	n, err := again(ctx, func() (int64, error) { return b.q.PruneFires(ctx, cutoff) })
 	if err != nil {
 		return 0, interpret("prune fires", "", err)

@@ -129,7 +129,7 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 	if err := schedstore.ValidateTime("olderThan", olderThan); err != nil {
 		return 0, err
 	}
-	n, err := b.q.PruneFires(ctx, taskrow.Time(olderThan))
+	n, err := b.q.PruneFires(ctx, taskrow.StrictBound(olderThan))
 	if err != nil {
 		return 0, fmt.Errorf("schedstore: postgres prune fires: %w", err)
 	}

@@ -148,13 +148,7 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 	if err := schedstore.ValidateTime("olderThan", olderThan); err != nil {
 		return 0, err
 	}
-	// Stored times are whole microseconds, so a fire is before olderThan
-	// exactly when it is before olderThan rounded up to the microsecond.
-	cutoff := taskrow.Micros(taskrow.Time(olderThan))
-	if !taskrow.Time(olderThan).Equal(olderThan) {
-		cutoff++
-	}
-	n, err := b.q.PruneFires(ctx, cutoff)
+	n, err := b.q.PruneFires(ctx, taskrow.Micros(taskrow.StrictBound(olderThan)))
 	if err != nil {
 		return 0, interpret("prune fires", "", err)
 	}

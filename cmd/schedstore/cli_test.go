@@ -143,7 +143,7 @@ func TestDemoRemovesItsDatabase(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	out, stderr, status := runApp(t, time.Now(), nil, "demo", "--for", "1100ms")
+	out, stderr, status := runApp(t, time.Now(), nil, "demo", "--for", "1500ms")
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}

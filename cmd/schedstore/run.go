@@ -32,10 +32,18 @@ that Ctrl-C stops the scheduler without killing the fire in progress.
 
 Between passes the loop sleeps until the next run time, at most --max-sleep,
 so tasks added by other processes are seen. SIGINT or SIGTERM stops it after
-the fire in progress (a second signal kills it). Logs go to stderr.
+the fire in progress and hands back what it had claimed but not fired (a
+second signal kills it). Logs go to stderr.
 
-Run one scheduler per database: two would both fire every task.`,
+Run as many schedulers on one database as you like: each pass claims due
+occurrences with a lease (--lease, on the database's clock) under this
+scheduler's --owner name, and records each fire in the fire ledger
+("schedstore fires ID"), which holds every occurrence once. A scheduler that
+dies holding claims delays those occurrences until its lease ends; then
+another fires them. Keep --lease longer than a fire takes: a fire that
+outlives its lease can be fired again by another scheduler.`,
 		Example: `  schedstore run
+  schedstore run --owner web-1 --lease 1m    # one of several schedulers
   schedstore run --once                      # e.g. from a system crontab
   schedstore run --exec 'jq -c . >> fires.log'
   schedstore run --exec 'curl -fsS -H "Content-Type: application/json" --data-binary @- http://localhost:8080/tasks'`,
@@ -44,9 +52,15 @@ Run one scheduler per database: two would both fire every task.`,
 	c.Flags().StringVar(&execCmd, "exec", "", "shell command run once per fire, with the fire's JSON on stdin")
 	c.Flags().BoolVar(&once, "once", false, "fire what is due now, then exit")
 	c.Flags().DurationVar(&r.MaxSleep, "max-sleep", runner.DefaultMaxSleep, "longest sleep between passes")
+	c.Flags().StringVar(&r.Owner, "owner", runner.DefaultOwner(), "this scheduler's name in leases and the fire ledger")
+	c.Flags().DurationVar(&r.Lease, "lease", runner.DefaultLease, "how long a claim is held; longer than a fire takes")
+	c.Flags().IntVar(&r.ClaimLimit, "claim-limit", runner.DefaultClaimLimit, "occurrences claimed per pass")
 	c.RunE = a.action(func(ctx context.Context, _ []string) error {
 		if r.MaxSleep <= 0 {
 			return usagef("--max-sleep must be positive, got %v", r.MaxSleep)
+		}
+		if r.Lease <= 0 || r.ClaimLimit <= 0 || r.Owner == "" {
+			return usagef("--lease and --claim-limit must be positive and --owner non-empty")
 		}
 		b, err := a.open(ctx)
 		if err != nil {

@@ -52,3 +52,14 @@ func DueCutoff(now time.Time, clock func() time.Time) time.Time {
 	}
 	return Time(now)
 }
+
+// StrictBound is the stored-precision equivalent of "before t": stored
+// times are whole microseconds, so x < t exactly when x < t rounded up to
+// the microsecond. (Time, which truncates, is right for "at or before".)
+func StrictBound(t time.Time) time.Time {
+	u := Time(t)
+	if !u.Equal(t) {
+		u = u.Add(time.Microsecond)
+	}
+	return u
+}
