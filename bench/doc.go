@@ -19,7 +19,7 @@
 // SCHEDSTORE_TEST_MYSQL_URL (see internal/testdb; `make db-up` prints them);
 // without them those dialects are skipped. Each benchmark gets one fresh
 // database per dialect (a schema on PostgreSQL), seeded once, dropped at the
-// end. ratio.sh takes about 6 minutes on 2 cores.
+// end. ratio.sh takes 5 to 7 minutes on 2 cores.
 //
 // # The benchmarks
 //

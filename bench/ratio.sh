@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# bench/ratio.sh: run BenchmarkOps (schedstore beside a hand-written baseline, per dialect and
-# operation), then print the ratio ours/baseline per op and dialect and benchstat's comparison.
-# `make bench` runs it from the repository root; see bench/doc.go for what is measured.
+# bench/ratio.sh: run BenchmarkOps and BenchmarkPaired (schedstore beside a hand-written baseline,
+# per dialect and operation), then print the ratio ours/baseline per op and dialect, and benchstat.
+# `make bench` runs it; see bench/doc.go for what is measured and how.
 #
 # Environment (all optional):
 #   SCHEDSTORE_TEST_POSTGRES_URL, SCHEDSTORE_TEST_MYSQL_URL   unset: that dialect is skipped
 #   BENCH_COUNT   samples of each op, interleaved (SCHEDSTORE_BENCH_RUNS)    (default 10)
 #   BENCH_TIME    -benchtime of each sample                                  (default 500ms)
 #   BENCH_FILTER  -bench regexp                                  (default ^Benchmark(Ops|Paired)$)
-#   BENCH_OUT     raw `go test -bench` output                                (default bench.txt)
+#   BENCH_OUT     raw `go test -bench` output, relative to the repository root (default bench.txt)
 #   BENCH_BASE    an earlier BENCH_OUT: also compare it with this run, file against file
 #   BENCH_TARGET  ratio above which an op is flagged OVER                    (default 1.15)
 #   BENCH_REPORT_ONLY=1   run nothing: print the tables from an existing BENCH_OUT
 #   GO, BENCHSTAT commands                (default go, go tool -modfile=tools/go.mod benchstat)
 #
-# With the defaults a run takes about 5 minutes on 2 cores with all three dialects.
+# With the defaults a run takes 5 to 7 minutes on 2 cores with all three dialects.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,8 +38,9 @@ if [[ -z ${BENCH_REPORT_ONLY:-} ]]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	$GO test -c -o "$tmp/bench.test" ./bench
-	# One process; each dialect is seeded once and then runs every op $count times (run=0, 1, ...),
-	# each time both implementations back to back, alternating which goes first.
+	# One process. Each benchmark seeds each dialect once, then runs every op $count times (run=0,
+	# 1, ...), both implementations each time: BenchmarkOps one after the other, alternating which
+	# goes first; BenchmarkPaired call by call.
 	(cd bench && SCHEDSTORE_BENCH_RUNS=$count "$tmp/bench.test" -test.run '^$' -test.bench "$filter" \
 		-test.benchmem -test.count 1 -test.benchtime "$benchtime") 2>&1 | tee "$out" |
 		grep --line-buffered -E '^(Benchmark|--- |    |FAIL|panic)' >&2 || true
@@ -108,18 +109,18 @@ function add(key, what, v) { vals[key, what, ++nval[key, what]] = v }
 	}
 }
 END {
-	printf "%-17s %-9s %6s %12s %10s %10s %9s\n", "op", "dialect", "ratio", "(runs: IQR)", "ours", "baseline", "separate"
+	printf "%-20s %-9s %6s %12s %10s %10s %9s\n", "op", "dialect", "ratio", "(runs: IQR)", "ours", "baseline", "separate"
 	over = 0
 	for (r = 1; r <= rows; r++) {
 		key = order[r]
 		split(key, f, SUBSEP)
-		line = sprintf("%-17s %-9s", f[2], f[1])
+		line = sprintf("%-20s %-9s", f[2], f[1])
 		if (nval[key, "ratio"]) {
 			n = nval[key, "ratio"]
 			for (i = 1; i <= n; i++) a[i] = vals[key, "ratio", i]
 			sort(a, n)
 			ratio = quantile(a, n, 0.5)
-			line = line sprintf(" %6.2f %5.2f..%-5.2f %10s %10s", ratio, quantile(a, n, 0.25),
+			line = line sprintf(" %6.3f %5.2f..%-5.2f %10s %10s", ratio, quantile(a, n, 0.25),
 				quantile(a, n, 0.75), human(med(key, "ours")), human(med(key, "base")))
 		} else {
 			ratio = ""

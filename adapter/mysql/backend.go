@@ -3,7 +3,6 @@ package mysql
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -88,22 +87,15 @@ func (b *Backend) Update(ctx context.Context, t *schedstore.Task) error {
 	return nil
 }
 
-// missingOrConflict tells why an update matched no row: only on that error
-// path does a call cost a second round trip. A row that matched always
-// counts as affected, whether or not the pool sets clientFoundRows,
-// because the UPDATE bumps version.
+// missingOrConflict tells why an update matched no row.
 func (b *Backend) missingOrConflict(ctx context.Context, id string, version int64) error {
-	if version == 0 {
-		return notFound(id)
-	}
-	exists, err := b.q.TaskExists(ctx, []byte(id))
-	if err != nil {
-		return interpret("update", id, err)
-	}
-	if !exists {
-		return notFound(id)
-	}
-	return fmt.Errorf("%w: task %q is no longer at version %d", schedstore.ErrConflict, id, version)
+	return taskrow.UnmatchedUpdate(id, version, func() (bool, error) {
+		ok, err := b.q.TaskExists(ctx, []byte(id))
+		if err != nil {
+			return false, interpret("update", id, err)
+		}
+		return ok, nil
+	})
 }
 
 // Delete implements schedstore.Backend.

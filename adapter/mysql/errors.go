@@ -8,6 +8,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
 // interpret maps a driver error to the contract's sentinels, keeping the
@@ -28,4 +29,4 @@ func interpret(op, id string, err error) error {
 	return fmt.Errorf("schedstore: mysql %s: %w", op, err)
 }
 
-func notFound(id string) error { return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id) }
+func notFound(id string) error { return taskrow.NotFound(id) }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
 // interpret maps a pgx error to the contract's sentinels, keeping the
@@ -28,4 +29,4 @@ func interpret(op, id string, err error) error {
 	return fmt.Errorf("schedstore: postgres %s: %w", op, err)
 }
 
-func notFound(id string) error { return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id) }
+func notFound(id string) error { return taskrow.NotFound(id) }

@@ -9,6 +9,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
 // interpret maps a modernc.org/sqlite error to the contract's sentinels,
@@ -32,4 +33,4 @@ func interpret(op, id string, err error) error {
 	return fmt.Errorf("schedstore: sqlite %s: %w", op, err)
 }
 
-func notFound(id string) error { return fmt.Errorf("%w: %q", schedstore.ErrNotFound, id) }
+func notFound(id string) error { return taskrow.NotFound(id) }
