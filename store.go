@@ -60,6 +60,10 @@ type Store interface {
 	// ListFires returns a task's fires, newest occurrence first, at most
 	// limit (limit <= 0: all).
 	ListFires(ctx context.Context, taskID string, limit int) ([]Fire, error)
+	// NextDue returns the earliest NextRunAt among enabled tasks, due or
+	// not, leased or not; ok is false when none has one. A scheduler sleeps
+	// until then (an index lookup, not a read of every task).
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
 	// PruneFires deletes fires recorded before olderThan and returns how
 	// many. Keep at least the longest lease of history: pruning does not
 	// weaken the guarantee for occurrences that can still be claimed.

@@ -85,18 +85,18 @@ type baseline[R any] interface {
 type fixture struct {
 	rows, dueEvery int
 
-	create     *schedstore.Task // template: copied per run
+	create     *schedstore.Task // template: ops copies it
 	createVals rowValues        // ID and times set per call
 
 	update     []*schedstore.Task // the rotation, as stored
 	updateVals []rowValues
 
-	runTimesIDs       []string
-	lastRun, nextRun  time.Time
-	getID             string
-	findFingerprint   string
-	findTask          *schedstore.Task
-	expectDue, seeded int
+	runTimesIDs      []string
+	lastRun, nextRun time.Time
+	getID            string
+	findFingerprint  string
+	findTask         *schedstore.Task
+	expectDue        int
 }
 
 func benchRuns(tb testing.TB) int {
@@ -155,7 +155,7 @@ func valuesOf(tb testing.TB, t *schedstore.Task) rowValues {
 }
 
 func newFixture(tb testing.TB, rows int) *fixture {
-	fx := &fixture{rows: rows, dueEvery: rows / dueCount, expectDue: dueCount, seeded: rows}
+	fx := &fixture{rows: rows, dueEvery: rows / dueCount, expectDue: dueCount}
 	due := func(i int) bool { return i%fx.dueEvery == 0 }
 	seedTask := func(i int) *schedstore.Task {
 		return newTask(seedID(i), seedName(i), i%5, dueAt.Add(time.Duration(i)*time.Second))

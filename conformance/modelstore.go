@@ -179,3 +179,20 @@ func (m *model) dropFires(taskID string) {
 		}
 	}
 }
+
+func (m *model) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := m.enter(ctx); err != nil {
+		return time.Time{}, false, err
+	}
+	defer m.mu.Unlock()
+	var earliest *time.Time
+	for _, r := range m.rows {
+		if r.Enabled && r.NextRunAt != nil && (earliest == nil || r.NextRunAt.Before(*earliest)) {
+			earliest = r.NextRunAt
+		}
+	}
+	if earliest == nil {
+		return time.Time{}, false, nil
+	}
+	return *earliest, true, nil
+}

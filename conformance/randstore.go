@@ -38,10 +38,22 @@ func (r *runner) randomStoreCall() {
 		r.releaseClaim()
 	case x < 85:
 		r.ensure()
-	case x < 97:
+	case x < 94:
 		r.listFires(r.pickID(), pickOne(r, []int{-1, 0, 1, 2, 3}))
+	case x < 97:
+		r.nextDue()
 	default:
 		r.pruneFires()
+	}
+}
+
+func (r *runner) nextDue() {
+	r.note("NextDue()")
+	atB, okB, errB := r.st.NextDue(r.t.Context())
+	atM, okM, errM := r.m.NextDue(r.t.Context())
+	r.sameErr("NextDue", errB, errM)
+	if okB != okM || !atB.Equal(atM) {
+		r.failf("NextDue() = %v, %v; model says %v, %v", atB, okB, atM, okM)
 	}
 }
 

@@ -28,6 +28,7 @@ func testStore(t *testing.T, s *suite) {
 		{"release", testRelease},
 		{"ensure", testEnsure},
 		{"fires", testFires},
+		{"next_due", testNextDue},
 		{"arguments", testStoreArguments},
 		{"lifecycle", testStoreLifecycle},
 		{"concurrency", testStoreConcurrency},

@@ -42,6 +42,10 @@ func storeMethods() []storeCall {
 			_, err := st.PruneFires(ctx, farFuture)
 			return err
 		}},
+		{"NextDue", func(ctx context.Context, st schedstore.Store, _ schedstore.Claim) error {
+			_, _, err := st.NextDue(ctx)
+			return err
+		}},
 	}
 }
 

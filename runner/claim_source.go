@@ -97,5 +97,5 @@ func (c *claimSource) abandon(ctx context.Context, occ occurrence) error {
 }
 
 func (c *claimSource) nextDue(ctx context.Context) (time.Time, bool, error) {
-	return backendSource{b: c.s}.nextDue(ctx)
+	return c.s.NextDue(ctx)
 }

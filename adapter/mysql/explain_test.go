@@ -52,6 +52,7 @@ func TestExplain(t *testing.T) {
 		{"ListDueTasks", "scheduled_tasks_due_idx", "range", []any{now}},
 		{"FindTaskByDefinition", "scheduled_tasks_definition_idx", "ref",
 			[]any{def.Fingerprint, "job-1234", "cron", "@hourly"}},
+		{"NextDue", "scheduled_tasks_due_idx", "range", nil},
 	} {
 		text, err := sqlcquery.Text("mysql", tc.query)
 		if err != nil {

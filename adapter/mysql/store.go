@@ -84,3 +84,18 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 	}
 	return n, nil
 }
+
+// NextDue implements schedstore.Store.
+func (b *Backend) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := b.guard.Enter(ctx); err != nil {
+		return time.Time{}, false, err
+	}
+	at, err := b.q.NextDue(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.Time(at.Time), at.Valid, nil
+}

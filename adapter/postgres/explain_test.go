@@ -47,6 +47,8 @@ func TestExplainUsesIndexes(t *testing.T) {
 	}{
 		{"ListDueTasks", []any{now}, "Index Scan using scheduled_tasks_due_idx"},
 		{"FindTaskByDefinition", []any{def.Fingerprint, "job-7", "interval", "60"}, "scheduled_tasks_definition_idx"},
+		{"ClaimDueTasks", []any{"owner", now.Add(time.Minute), now, int32(10)}, "Index Scan using scheduled_tasks_due_idx"},
+		{"NextDue", nil, "Index Only Scan using scheduled_tasks_due_idx"},
 	} {
 		plan := explain(t, b, c.query, c.args...)
 		t.Logf("%s:\n%s", c.query, plan)

@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/flowrra/schedstore"
 	pgdb "github.com/flowrra/schedstore/db/postgres"
@@ -134,4 +137,19 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 		return 0, fmt.Errorf("schedstore: postgres prune fires: %w", err)
 	}
 	return n, nil
+}
+
+// NextDue implements schedstore.Store.
+func (b *Backend) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := b.guard.Enter(ctx); err != nil {
+		return time.Time{}, false, err
+	}
+	at, err := b.q.NextDue(ctx)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.Time(at), true, nil
 }

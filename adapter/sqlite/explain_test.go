@@ -55,6 +55,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 			"SEARCH d USING INDEX scheduled_tasks_due_idx (next_run_at_us<?)"},
 		{"FindTaskByDefinition", []any{def.Fingerprint, want.TaskName, string(want.ScheduleType), want.Schedule},
 			"SEARCH scheduled_tasks USING INDEX scheduled_tasks_definition_idx (definition_sha256=?)"},
+		{"NextDue", nil, "USING COVERING INDEX scheduled_tasks_due_idx"},
 	} {
 		plan := explain(t, b, c.query, c.args...)
 		t.Logf("%s:\n%s", c.query, plan)

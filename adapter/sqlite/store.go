@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -153,4 +155,19 @@ func (b *Backend) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 		return 0, interpret("prune fires", "", err)
 	}
 	return n, nil
+}
+
+// NextDue implements schedstore.Store.
+func (b *Backend) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := b.guard.Enter(ctx); err != nil {
+		return time.Time{}, false, err
+	}
+	us, err := b.q.NextDue(ctx)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && us == nil) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.FromMicros(*us), true, nil
 }

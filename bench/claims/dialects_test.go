@@ -2,10 +2,12 @@ package claims
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	drivermysql "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/flowrra/schedstore"
@@ -36,6 +38,9 @@ type handle interface {
 	seed(ctx context.Context, rows []seedRow) error
 	// check counts what a run left behind.
 	check(ctx context.Context) (tally, error)
+	// serverCounters reads the server's lock counters, where it has any
+	// worth reading (nil otherwise).
+	serverCounters(ctx context.Context) (map[string]int64, error)
 	close()
 }
 
@@ -197,6 +202,8 @@ func (h pgHandle) check(ctx context.Context) (tally, error) {
 	return t, err
 }
 
+func (pgHandle) serverCounters(context.Context) (map[string]int64, error) { return nil, nil }
+
 // ---- MySQL / MariaDB
 
 type myHandle struct{ b *mysql.Backend }
@@ -309,6 +316,34 @@ func (h myHandle) check(ctx context.Context) (tally, error) {
 	return t, err
 }
 
+// serverCounters reads InnoDB's row lock waits (count and total ms) and
+// deadlocks. They are server-wide: other databases on the server add to
+// them too.
+func (h myHandle) serverCounters(ctx context.Context) (map[string]int64, error) {
+	rows, err := h.b.DB().QueryContext(ctx, `SHOW GLOBAL STATUS WHERE Variable_name IN
+('Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		m[name] = n
+	}
+	return m, rows.Err()
+}
+
+// isDeadlock reports InnoDB's deadlock error (1213).
+func isDeadlock(err error) bool {
+	var myErr *drivermysql.MySQLError
+	return errors.As(err, &myErr) && myErr.Number == 1213
+}
+
 // ---- SQLite
 
 type liteHandle struct{ b *sqlite.Backend }
@@ -394,3 +429,5 @@ func (h liteHandle) check(ctx context.Context) (tally, error) {
 	t.ByOwner, err = scanByOwner(rows)
 	return t, err
 }
+
+func (liteHandle) serverCounters(context.Context) (map[string]int64, error) { return nil, nil }

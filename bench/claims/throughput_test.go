@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -54,20 +55,39 @@ const (
 	pgClaimIndex    = `CREATE INDEX scheduled_tasks_claim_idx ON scheduled_tasks (priority DESC, next_run_at, id) WHERE enabled`
 )
 
+// mysqlReadCommitted, added to a worker's URL, makes its sessions READ
+// COMMITTED (the driver SETs unknown parameters as session variables):
+// no gap locks, and a locking read releases the rows its WHERE rejects.
+// tx_isolation is MariaDB's name (this machine's server); MySQL 8 calls it
+// transaction_isolation.
+const mysqlReadCommitted = "tx_isolation=%27READ-COMMITTED%27"
+
 // target is one database set-up to measure.
 type target struct {
-	name  string
-	url   func(testing.TB) string // a fresh database; dropped when the test ends
-	setup []string                // run after migrating, before seeding
+	name   string
+	url    func(testing.TB) string // a fresh database; dropped when the test ends
+	setup  []string                // run after migrating, before seeding
+	params string                  // added to the workers' URL
+	// server skips the test when the server's URL is not configured
+	// (testdb.PostgresURL, testdb.MySQLURL); nil for SQLite.
+	server func(testing.TB) string
 }
 
 var targets = []target{
-	{name: "postgres", url: testdb.Postgres},
-	{name: "mysql", url: testdb.MySQL},
+	{name: "postgres", url: testdb.Postgres, server: testdb.PostgresURL},
+	{name: "mysql", url: testdb.MySQL, server: testdb.MySQLURL},
 	{name: "sqlite", url: testdb.SQLite},
-	// Opt-in (SCHEDSTORE_BENCH_CLAIMS_DBS): the schema with the proposed index.
-	{name: "mysql+claim_idx", url: testdb.MySQL, setup: []string{mysqlClaimIndex}},
-	{name: "postgres+claim_idx", url: testdb.Postgres, setup: []string{pgClaimIndex}},
+	// Opt-in (SCHEDSTORE_BENCH_CLAIMS_DBS): the changes README.md weighs.
+	{name: "mysql+claim_idx", url: testdb.MySQL, server: testdb.MySQLURL, setup: []string{mysqlClaimIndex}},
+	{name: "mysql+rc", url: testdb.MySQL, server: testdb.MySQLURL, params: mysqlReadCommitted},
+	{name: "mysql+claim_idx+rc", url: testdb.MySQL, server: testdb.MySQLURL,
+		setup: []string{mysqlClaimIndex}, params: mysqlReadCommitted},
+	{name: "postgres+claim_idx", url: testdb.Postgres, server: testdb.PostgresURL, setup: []string{pgClaimIndex}},
+	// A diagnostic, not a proposal: commits that do not wait for the WAL
+	// flush (pgx sends unknown URL parameters as run-time parameters), to
+	// show how much of ours' cost is one durable commit per fire.
+	{name: "postgres+async_commit", url: testdb.Postgres, server: testdb.PostgresURL,
+		params: "synchronous_commit=off"},
 }
 
 // gate skips t unless the benchmark was asked for: it starts worker
@@ -94,18 +114,39 @@ func TestClaimThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var report strings.Builder
+	var tgs []target
 	for name := range strings.SplitSeq(cmp.Or(os.Getenv(envDBs), defaultTargets), ",") {
 		i := slices.IndexFunc(targets, func(tg target) bool { return tg.name == strings.TrimSpace(name) })
 		if i < 0 {
 			t.Fatalf("%s: unknown target %q", envDBs, name)
 		}
-		tg := targets[i]
-		t.Run("db="+tg.name, func(t *testing.T) {
-			tab := measure(t, tg, rows, reps)
-			t.Log("\n" + tab)
-			report.WriteString(tab + "\n")
+		tgs = append(tgs, targets[i])
+	}
+	// Repetitions outermost, and within each, every target, process count
+	// and implementation (alternating which goes first): the machine is
+	// shared, and a busy minute then spreads over all cells of all targets
+	// instead of sinking one, so targets compare fairly with each other.
+	results := map[string]map[cell][]runResult{}
+	for rep := range reps {
+		t.Run(fmt.Sprintf("rep=%d", rep), func(t *testing.T) {
+			for _, tg := range tgs {
+				t.Run("db="+tg.name, func(t *testing.T) {
+					if tg.server != nil {
+						tg.server(t)
+					}
+					if results[tg.name] == nil {
+						results[tg.name] = map[cell][]runResult{}
+					}
+					measure(t, tg, rows, rep, results[tg.name])
+				})
+			}
 		})
+	}
+	var report strings.Builder
+	for _, tg := range tgs {
+		if results[tg.name] != nil { // nil: skipped (no server configured)
+			report.WriteString(table(tg.name, backlog, reps, results[tg.name]) + "\n")
+		}
 	}
 	if report.Len() > 0 {
 		t.Log("all tables:\n\n" + report.String())
@@ -150,30 +191,23 @@ func (r runResult) busiest() float64 {
 	return float64(m) / float64(r.backlog)
 }
 
-// measure runs every cell reps times and returns the table. The runs are
-// interleaved (each repetition goes through every process count, and
-// alternates which implementation goes first) so that a slow minute of the
-// machine spreads over all cells instead of sinking one.
-func measure(t *testing.T, tg target, rows []seedRow, reps int) string {
-	results := map[cell][]runResult{}
-	for rep := range reps {
-		for _, procs := range procCounts {
-			impls := []string{implOurs, implBaseline}
-			if rep%2 == 1 {
-				slices.Reverse(impls)
-			}
-			for _, impl := range impls {
-				t.Run(fmt.Sprintf("rep=%d,procs=%d,impl=%s", rep, procs, impl), func(t *testing.T) {
-					r := runOnce(t, tg, impl, procs, rows)
-					if !t.Failed() {
-						c := cell{impl, procs}
-						results[c] = append(results[c], r)
-					}
-				})
-			}
+// measure runs repetition rep of every cell of tg, adding to results.
+func measure(t *testing.T, tg target, rows []seedRow, rep int, results map[cell][]runResult) {
+	for _, procs := range procCounts {
+		impls := []string{implOurs, implBaseline}
+		if rep%2 == 1 {
+			slices.Reverse(impls)
+		}
+		for _, impl := range impls {
+			t.Run(fmt.Sprintf("procs=%d,impl=%s", procs, impl), func(t *testing.T) {
+				r := runOnce(t, tg, impl, procs, rows)
+				if !t.Failed() {
+					c := cell{impl, procs}
+					results[c] = append(results[c], r)
+				}
+			})
 		}
 	}
-	return table(tg.name, len(rows), reps, results)
 }
 
 // runOnce seeds a fresh database, lets procs workers of impl drain it, and
@@ -203,6 +237,14 @@ func runOnce(t *testing.T, tg target, impl string, procs int, rows []seedRow) ru
 		sep = "&"
 	}
 	workerURL := url + sep + dburl.MigrateOption + "=false"
+	if tg.params != "" {
+		workerURL += "&" + tg.params
+	}
+	before, err := h.serverCounters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := loadAverage()
 	ws := make([]*worker, procs)
 	defer func() {
 		cancel() // kills any worker still running
@@ -252,11 +294,23 @@ func runOnce(t *testing.T, tg target, impl string, procs int, rows []seedRow) ru
 	r := runResult{elapsed: end.Sub(start), workers: stats, backlog: len(rows)}
 
 	fires, claims, empty := make([]int, procs), make([]int, procs), make([]int, procs)
+	deadlocks := 0
 	for i, s := range stats {
 		fires[i], claims[i], empty[i] = s.Fires, s.Claims, s.Empty
+		deadlocks += s.Deadlocks
 	}
-	t.Logf("%d fires in %v = %.0f/s; per worker: fires %v, claims %v, empty claims %v",
-		len(rows), r.elapsed.Round(time.Millisecond), r.rate(), fires, claims, empty)
+	var server string
+	if after, err := h.serverCounters(ctx); err == nil && after != nil {
+		for _, k := range slices.Sorted(maps.Keys(after)) {
+			server += fmt.Sprintf(" %s +%d", k, after[k]-before[k])
+		}
+		server = "; server-wide:" + server
+	}
+	if deadlocks > 0 {
+		server += fmt.Sprintf("; baseline deadlocks retried %d", deadlocks)
+	}
+	t.Logf("%d fires in %v = %.0f/s; per worker: fires %v, claims %v, empty claims %v; load average %s%s",
+		len(rows), r.elapsed.Round(time.Millisecond), r.rate(), fires, claims, empty, load, server)
 
 	checkRun(t, ctx, h, impl, len(rows), stats)
 	return r
@@ -340,12 +394,18 @@ func table(name string, backlog, reps int, results map[cell][]runResult) string 
 			}
 			return fmt.Sprintf("%.2f", a/b)
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s / %s | %.0f%% / %.0f%% |\n", procs,
+		share := func(r runResult, ok bool) string {
+			if !ok {
+				return "—"
+			}
+			return fmt.Sprintf("%.0f%%", 100*r.busiest())
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s / %s | %s / %s |\n", procs,
 			rate(o, olo, ohi, okO), rate(bl, blo, bhi, okB),
 			ratio(o.rate(), bl.rate(), okO && okB),
 			ratio(o.rate(), one[implOurs], okO), ratio(bl.rate(), one[implBaseline], okB),
 			intOrDash(o.empty(), okO), intOrDash(bl.empty(), okB),
-			100*o.busiest(), 100*bl.busiest())
+			share(o, okO), share(bl, okB))
 	}
 	return b.String()
 }
@@ -355,6 +415,18 @@ func intOrDash(n int, ok bool) string {
 		return "—"
 	}
 	return strconv.Itoa(n)
+}
+
+// loadAverage is the machine's 1-minute load average when the run
+// starts, for reading the results: the machine is shared, and a busy
+// minute shows in the timings.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	first, _, _ := strings.Cut(string(b), " ")
+	return first
 }
 
 func envInt(t *testing.T, env string, def, least int) int {

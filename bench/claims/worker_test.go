@@ -58,6 +58,10 @@ type workerStats struct {
 	// 30 s lease both must stay 0.
 	LeaseLost    int `json:"lease_lost"`
 	AlreadyFired int `json:"already_fired"`
+	// Deadlocks counts baseline claims InnoDB rolled back as deadlock
+	// victims and that were run again (ours retries inside the adapter,
+	// unseen here).
+	Deadlocks int `json:"deadlocks"`
 	// BusyNS is the worker's own time from "go" to done.
 	BusyNS int64 `json:"busy_ns"`
 }
@@ -168,6 +172,12 @@ func complete(ctx context.Context, s schedstore.Store, c schedstore.Claim) error
 func drainBaseline(ctx context.Context, h handle, limit int, st *workerStats) error {
 	for {
 		n, err := h.baselineClaim(ctx, limit)
+		if isDeadlock(err) {
+			// Rolled back whole: as the adapter does (adapter/mysql
+			// retry.go), run it again; a hand-written loop would too.
+			st.Deadlocks++
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("baseline claim: %w", err)
 		}

@@ -330,6 +330,21 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 	return items, nil
 }
 
+const nextDue = `-- name: NextDue :one
+SELECT next_run_at FROM scheduled_tasks
+WHERE enabled = TRUE AND next_run_at IS NOT NULL
+ORDER BY next_run_at
+LIMIT 1
+`
+
+// The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
+func (q *Queries) NextDue(ctx context.Context) (sql.NullTime, error) {
+	row := q.db.QueryRowContext(ctx, nextDue)
+	var next_run_at sql.NullTime
+	err := row.Scan(&next_run_at)
+	return next_run_at, err
+}
+
 const taskExists = `-- name: TaskExists :one
 SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = ?)
 `

@@ -328,6 +328,21 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 	return items, nil
 }
 
+const nextDue = `-- name: NextDue :one
+SELECT next_run_at_us FROM scheduled_tasks
+WHERE enabled = 1 AND next_run_at_us IS NOT NULL
+ORDER BY next_run_at_us
+LIMIT 1
+`
+
+// The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
+func (q *Queries) NextDue(ctx context.Context) (*int64, error) {
+	row := q.db.QueryRowContext(ctx, nextDue)
+	var next_run_at_us *int64
+	err := row.Scan(&next_run_at_us)
+	return next_run_at_us, err
+}
+
 const taskExists = `-- name: TaskExists :one
 SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = ?1)
 `

@@ -85,3 +85,10 @@ LIMIT 1;
 -- name: TaskExists :one
 -- Only on the error path of an UPDATE that reported no row.
 SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = sqlc.arg(id));
+
+-- name: NextDue :one
+-- The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
+SELECT next_run_at FROM scheduled_tasks
+WHERE enabled = TRUE AND next_run_at IS NOT NULL
+ORDER BY next_run_at
+LIMIT 1;

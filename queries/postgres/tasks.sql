@@ -75,3 +75,10 @@ LIMIT 1;
 -- name: TaskExists :one
 -- Only on the error path of an UPDATE that matched no row.
 SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = @id);
+
+-- name: NextDue :one
+-- The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
+SELECT next_run_at::timestamptz AS next_run_at FROM scheduled_tasks
+WHERE enabled AND next_run_at IS NOT NULL
+ORDER BY next_run_at
+LIMIT 1;

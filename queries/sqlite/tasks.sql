@@ -81,3 +81,10 @@ LIMIT 1;
 -- name: TaskExists :one
 -- Only on the error path of an UPDATE that matched no row.
 SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = sqlc.arg(id));
+
+-- name: NextDue :one
+-- The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
+SELECT next_run_at_us FROM scheduled_tasks
+WHERE enabled = 1 AND next_run_at_us IS NOT NULL
+ORDER BY next_run_at_us
+LIMIT 1;
