@@ -18,7 +18,7 @@ export SQLC
 # Benchmarks: `make bench` writes $(BENCH_OUT); `make bench BENCH_BASE=old.txt` compares.
 BENCH_OUT   ?= bench.txt
 BENCH_BASE  ?=
-BENCH_COUNT ?= 6
+BENCH_COUNT ?= 10
 
 .PHONY: help generate check-generated test test-short bench db-up db-down demo vet fmt tools
 
@@ -37,9 +37,8 @@ test: ## run every test with the race detector (SCHEDSTORE_TEST_* env vars pass 
 test-short: ## quick tests only (-short, no race detector)
 	$(GO) test -short -count=1 ./...
 
-bench: ## benchmarks, 6 runs each, into bench.txt, then benchstat (BENCH_BASE=old.txt compares)
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
-	$(BENCHSTAT) $(BENCH_BASE) $(BENCH_OUT)
+bench: ## ours/baseline per op and dialect (bench/ratio.sh): raw output in bench.txt, ratio table, benchstat
+	GO='$(GO)' BENCHSTAT='$(BENCHSTAT)' BENCH_COUNT=$(BENCH_COUNT) BENCH_OUT=$(BENCH_OUT) BENCH_BASE=$(BENCH_BASE) bash bench/ratio.sh
 
 db-up: ## start PostgreSQL 15, MariaDB 10.11 and MySQL 8.4 in Docker and print the env vars
 	docker compose up -d --wait

@@ -102,9 +102,5 @@
 // in-process SQLite, where a read takes tens of microseconds, the same Go
 // work weighs much more.
 //
-// BenchmarkGoSide measures those pieces alone, without a database, and
-// fastpath_test.go holds prototypes of two fixes (a single-pass JSON
-// decoder for stored Args and Kwargs, and canonical JSON without the
-// decode/re-encode round trip for plain values), with TestFastPathsAgree
-// checking that they return what internal/taskrow returns.
+// BenchmarkGoSide measures those pieces alone, without a database.
 package bench

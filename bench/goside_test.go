@@ -24,9 +24,6 @@ import (
 //	StdUnmarshal    json.Unmarshal of one row's Args and Kwargs: what a
 //	                hand-written layer that decodes them would spend
 //	UUIDv7          what the Create baseline spends on its ID
-//
-// RowTaskFast and NewDefinitionFast are RowTask and NewDefinition with the
-// prototype fixes of fastpath_test.go.
 func BenchmarkGoSide(b *testing.B) {
 	task := newTask(seedID(1), seedName(1), 1, dueAt.Add(time.Hour))
 	now := time.Now()
@@ -74,24 +71,6 @@ func BenchmarkGoSide(b *testing.B) {
 		}
 		for b.Loop() {
 			if _, err := r.Task(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=RowTaskFast", func(b *testing.B) { // prototype: fastpath_test.go
-		r, err := taskrow.ForCreate(task, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			if _, err := fastRowTask(r); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=NewDefinitionFast", func(b *testing.B) { // prototype: fastpath_test.go
-		for b.Loop() {
-			if _, err := fastNewDefinition(task.TaskName, task.ScheduleType, task.Schedule, task.Args, task.Kwargs); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -83,7 +83,7 @@ function human(ns) {
 	return sprintf("%.0fns", ns)
 }
 function add(key, what, v) { vals[key, what, ++nval[key, what]] = v }
-/^Benchmark(Ops|Paired|Patched)\// {
+/^Benchmark(Ops|Paired)\// {
 	name = $1
 	sub(/-[0-9]+$/, "", name)  # GOMAXPROCS suffix
 	db = op = impl = ""
@@ -94,7 +94,6 @@ function add(key, what, v) { vals[key, what, ++nval[key, what]] = v }
 		else if (kv[1] == "op") op = kv[2]
 		else if (kv[1] == "impl") impl = kv[2]
 	}
-	if (part[1] == "BenchmarkPatched") op = op "+fix"  # prototype fixes (patched_test.go)
 	key = db SUBSEP op
 	if (!(key in seen)) { seen[key] = 1; order[++rows] = key }
 	for (i = 3; i < NF; i++) {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -49,9 +50,11 @@ func NewDefinition(taskName string, typ schedstore.ScheduleType, schedule string
 	return Definition{Args: a, Kwargs: k, Fingerprint: hex.EncodeToString(sum[:])}, nil
 }
 
-// canonical encodes v, decodes it back with exact numbers and encodes it
-// again: the second pass sorts keys that custom marshalers or
-// json.RawMessage left in any order, and drops their white space.
+// canonical encodes v. A value of plain JSON types is canonical as
+// encoding/json writes it (sorted keys, no white space). Any other
+// (json.RawMessage, structs, custom marshalers) is decoded back with exact
+// numbers and encoded again, which sorts the keys such values leave in any
+// order and drops their white space.
 func canonical(field string, v any) (string, error) {
 	if err := checkStrings(field, v); err != nil {
 		return "", err
@@ -59,6 +62,9 @@ func canonical(field string, v any) (string, error) {
 	first, err := marshal(v)
 	if err != nil {
 		return "", &schedstore.FieldError{Field: field, Reason: "does not encode to JSON: " + err.Error()}
+	}
+	if plainJSON(v) {
+		return sized(field, first)
 	}
 	// json.RawMessage and custom marshalers bypass checkStrings; decoding
 	// would quietly turn their bad text into U+FFFD.
@@ -76,11 +82,40 @@ func canonical(field string, v any) (string, error) {
 	if err != nil {
 		return "", &schedstore.FieldError{Field: field, Reason: "does not encode to JSON: " + err.Error()}
 	}
-	if len(out) > schedstore.MaxJSONBytes {
+	return sized(field, out)
+}
+
+func sized(field string, js []byte) (string, error) {
+	if len(js) > schedstore.MaxJSONBytes {
 		return "", &schedstore.FieldError{Field: field,
-			Reason: fmt.Sprintf("is %d bytes of JSON, more than %d", len(out), schedstore.MaxJSONBytes)}
+			Reason: fmt.Sprintf("is %d bytes of JSON, more than %d", len(js), schedstore.MaxJSONBytes)}
 	}
-	return string(out), nil
+	return string(js), nil
+}
+
+// plainJSON reports whether v holds only types whose encoding/json output
+// is already canonical.
+func plainJSON(v any) bool {
+	switch x := v.(type) {
+	case nil, bool, string, json.Number, float64, float32,
+		int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return true
+	case []any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !plainJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func marshal(v any) ([]byte, error) {
@@ -134,28 +169,34 @@ func checkStrings(field string, v any) error {
 	return nil
 }
 
-// DecodeArgs reads a stored JSON array; numbers become json.Number.
+// DecodeArgs reads a stored JSON array (null reads as []); numbers become
+// json.Number.
 func DecodeArgs(s string) ([]any, error) {
-	args := []any{}
-	if err := decode([]byte(s), &args); err != nil {
-		return nil, err
+	switch v, err := decodeStored(s); x := v.(type) {
+	case nil:
+		if err != nil {
+			return nil, err
+		}
+		return []any{}, nil
+	case []any:
+		return x, nil
 	}
-	if args == nil { // stored JSON null
-		args = []any{}
-	}
-	return args, nil
+	return nil, errors.New("stored args are not a JSON array")
 }
 
-// DecodeKwargs reads a stored JSON object; numbers become json.Number.
+// DecodeKwargs reads a stored JSON object (null reads as {}); numbers
+// become json.Number.
 func DecodeKwargs(s string) (map[string]any, error) {
-	kwargs := map[string]any{}
-	if err := decode([]byte(s), &kwargs); err != nil {
-		return nil, err
+	switch v, err := decodeStored(s); x := v.(type) {
+	case nil:
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{}, nil
+	case map[string]any:
+		return x, nil
 	}
-	if kwargs == nil {
-		kwargs = map[string]any{}
-	}
-	return kwargs, nil
+	return nil, errors.New("stored kwargs are not a JSON object")
 }
 
 // hasLoneSurrogate reports a \uD800-\uDFFF escape that is not half of a
