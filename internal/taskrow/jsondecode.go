@@ -103,11 +103,11 @@ func (d *jsonDecoder) array() (any, error) {
 		return nil, err
 	}
 	defer func() { d.depth-- }()
-	out := []any{}
 	if d.peek() == ']' {
 		d.i++
-		return out, nil
+		return []any{}, nil
 	}
+	out := make([]any, 0, 4) // stored args are short lists: one allocation, not three
 	for {
 		v, err := d.value()
 		if err != nil {

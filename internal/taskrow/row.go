@@ -129,15 +129,40 @@ func encode(t *schedstore.Task) (Row, error) {
 
 // Task decodes a stored row.
 func (r Row) Task() (*schedstore.Task, error) {
+	t := new(schedstore.Task)
+	if err := r.decodeInto(t, new([2]time.Time)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Tasks decodes rows in order. The tasks, and the times their pointers
+// point at, share one allocation each: lists are the read path whose cost
+// grows with the table.
+func Tasks(rows []Row) ([]*schedstore.Task, error) {
+	tasks := make([]schedstore.Task, len(rows))
+	times := make([][2]time.Time, len(rows))
+	out := make([]*schedstore.Task, len(rows))
+	for i, r := range rows {
+		if err := r.decodeInto(&tasks[i], &times[i]); err != nil {
+			return nil, err
+		}
+		out[i] = &tasks[i]
+	}
+	return out, nil
+}
+
+// decodeInto fills t from r; times holds LastRunAt and NextRunAt.
+func (r Row) decodeInto(t *schedstore.Task, times *[2]time.Time) error {
 	args, err := DecodeArgs(r.Args)
 	if err != nil {
-		return nil, fmt.Errorf("schedstore: task %q: stored args: %w", r.ID, err)
+		return fmt.Errorf("schedstore: task %q: stored args: %w", r.ID, err)
 	}
 	kwargs, err := DecodeKwargs(r.Kwargs)
 	if err != nil {
-		return nil, fmt.Errorf("schedstore: task %q: stored kwargs: %w", r.ID, err)
+		return fmt.Errorf("schedstore: task %q: stored kwargs: %w", r.ID, err)
 	}
-	return &schedstore.Task{
+	*t = schedstore.Task{
 		ID:           r.ID,
 		TaskName:     r.TaskName,
 		ScheduleType: schedstore.ScheduleType(r.ScheduleType),
@@ -145,8 +170,6 @@ func (r Row) Task() (*schedstore.Task, error) {
 		Args:         args,
 		Kwargs:       kwargs,
 		Enabled:      r.Enabled,
-		LastRunAt:    TimePtr(r.LastRunAt),
-		NextRunAt:    TimePtr(r.NextRunAt),
 		CreatedAt:    Time(r.CreatedAt),
 		UpdatedAt:    Time(r.UpdatedAt),
 		Description:  r.Description,
@@ -154,18 +177,14 @@ func (r Row) Task() (*schedstore.Task, error) {
 		RetryDelay:   time.Duration(r.RetryDelayUS) * time.Microsecond,
 		Priority:     int(r.Priority),
 		Version:      r.Version,
-	}, nil
-}
-
-// Tasks decodes rows in order.
-func Tasks(rows []Row) ([]*schedstore.Task, error) {
-	out := make([]*schedstore.Task, 0, len(rows))
-	for _, r := range rows {
-		t, err := r.Task()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
 	}
-	return out, nil
+	if r.LastRunAt != nil {
+		times[0] = Time(*r.LastRunAt)
+		t.LastRunAt = &times[0]
+	}
+	if r.NextRunAt != nil {
+		times[1] = Time(*r.NextRunAt)
+		t.NextRunAt = &times[1]
+	}
+	return nil
 }
