@@ -73,7 +73,7 @@ func (b *Backend) claimDue(ctx context.Context, owner string, now time.Time, lea
 	if err := tx.Commit(); err != nil {
 		return nil, interpret("claim due", "", err)
 	}
-	return taskrow.Claims(rows, w)
+	return taskrow.Claims(rows, func(r taskrow.Row) taskrow.Row { return r }, w)
 }
 
 // CompleteClaim implements schedstore.Store in one transaction: advance

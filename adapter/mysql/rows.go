@@ -24,11 +24,7 @@ func toTasks(op string, rows []mysqldb.ScheduledTask, err error) ([]*schedstore.
 	if err != nil {
 		return nil, interpret(op, "", err)
 	}
-	out := make([]taskrow.Row, len(rows))
-	for i, r := range rows {
-		out[i] = toRow(r)
-	}
-	return taskrow.Tasks(out)
+	return taskrow.TasksFrom(rows, toRow)
 }
 
 // sqlc ignores emit_pointers_for_null_types for MySQL, so nullable times

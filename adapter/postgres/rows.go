@@ -12,24 +12,13 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		Args: r.Args, Kwargs: r.Kwargs, Fingerprint: r.DefinitionSha256, Enabled: r.Enabled,
 		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
-		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: deref(r.LeaseOwner),
+		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func toTasks(op string, rows []pgdb.ScheduledTask, err error) ([]*schedstore.Task, error) {
 	if err != nil {
 		return nil, interpret(op, "", err)
 	}
-	out := make([]taskrow.Row, len(rows))
-	for i, r := range rows {
-		out[i] = toRow(r)
-	}
-	return taskrow.Tasks(out)
+	return taskrow.TasksFrom(rows, toRow)
 }

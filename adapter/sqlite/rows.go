@@ -14,26 +14,15 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		CreatedAt: taskrow.FromMicros(r.CreatedAtUs), UpdatedAt: taskrow.FromMicros(r.UpdatedAtUs),
 		// The schema's CHECKs and Validate keep these within int32.
 		Description: r.Description, MaxRetries: int32(r.MaxRetries), RetryDelayUS: r.RetryDelayUs,
-		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: deref(r.LeaseOwner),
+		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 	}
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func toTasks(op string, rows []sqlitedb.ScheduledTask, err error) ([]*schedstore.Task, error) {
 	if err != nil {
 		return nil, interpret(op, "", err)
 	}
-	out := make([]taskrow.Row, len(rows))
-	for i, r := range rows {
-		out[i] = toRow(r)
-	}
-	return taskrow.Tasks(out)
+	return taskrow.TasksFrom(rows, toRow)
 }
 
 // boolInt is SQLite's storage of a boolean (the schema allows 0 and 1).

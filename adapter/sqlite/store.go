@@ -35,11 +35,7 @@ func (b *Backend) ClaimDue(ctx context.Context, owner string, now time.Time, lea
 	if err != nil {
 		return nil, interpret("claim due", "", err)
 	}
-	out := make([]taskrow.Row, len(rows))
-	for i, r := range rows {
-		out[i] = toRow(r)
-	}
-	return taskrow.Claims(out, w)
+	return taskrow.Claims(rows, toRow, w)
 }
 
 // CompleteClaim implements schedstore.Store: two statements (advance the

@@ -136,15 +136,21 @@ func (r Row) Task() (*schedstore.Task, error) {
 	return t, nil
 }
 
-// Tasks decodes rows in order. The tasks, and the times their pointers
-// point at, share one allocation each: lists are the read path whose cost
-// grows with the table.
+// Tasks decodes rows in order.
 func Tasks(rows []Row) ([]*schedstore.Task, error) {
+	return TasksFrom(rows, func(r Row) Row { return r })
+}
+
+// TasksFrom decodes an adapter's generated rows in order, toRow mapping
+// each to a Row. The tasks, and the times their pointers point at, share
+// one allocation each: lists are the read path whose cost grows with the
+// table.
+func TasksFrom[R any](rows []R, toRow func(R) Row) ([]*schedstore.Task, error) {
 	tasks := make([]schedstore.Task, len(rows))
 	times := make([][2]time.Time, len(rows))
 	out := make([]*schedstore.Task, len(rows))
 	for i, r := range rows {
-		if err := r.decodeInto(&tasks[i], &times[i]); err != nil {
+		if err := toRow(r).decodeInto(&tasks[i], &times[i]); err != nil {
 			return nil, err
 		}
 		out[i] = &tasks[i]
@@ -187,4 +193,12 @@ func (r Row) decodeInto(t *schedstore.Task, times *[2]time.Time) error {
 		t.NextRunAt = &times[1]
 	}
 	return nil
+}
+
+// Deref is *s, or "" for nil: nullable text columns.
+func Deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
