@@ -29,7 +29,7 @@ field named and a hint, exit status 2, and nothing is written.`,
 leading seconds field, or is a descriptor such as @daily or @every 90s. It is
 read in UTC unless it starts with CRON_TZ=Area/City; across daylight-saving
 changes a fixed-time job runs once per matching local time.`,
-			`  schedstore add cron '0 9 * * MON-FRI' --task reports.daily
+			`  schedstore add cron '0 9 * * MON-FRI' --task reports.daily --id reports.daily --if-absent
   schedstore add cron '*/2 * * * * *' --task fast.tick            # seconds field
   schedstore add cron 'CRON_TZ=Europe/Berlin 30 2 * * *' --task backup --if-absent`),
 		a.addKindCmd(schedstore.ScheduleInterval, "interval DURATION", "Store a task that fires every DURATION",

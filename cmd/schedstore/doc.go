@@ -10,7 +10,8 @@
 //	add cron EXPR | interval DURATION | once TIME  --task NAME [...]
 //	list [--enabled | --due]
 //	get ID, enable ID, disable ID, delete ID, clear --yes
-//	run [--once] [--exec CMD] [--max-sleep D]
+//	run [--once] [--exec CMD] [--owner NAME] [--lease D] [--max-sleep D]
+//	fires ID [--limit N]
 //	demo [--for D]
 //
 // # Database

@@ -20,7 +20,7 @@ func (a *app) getCmd() *cobra.Command {
 		Short: "Show one task",
 		Long:  "Show one task, every field. An unknown ID exits with status 1 and \"task not found\".",
 		Example: `  schedstore get reports.daily
-  schedstore get 5f0c... --json | jq .next_run_at`,
+  schedstore get reports.daily --json | jq .next_run_at`,
 		Args: exactArgs(1),
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON object with every field")

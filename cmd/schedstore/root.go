@@ -53,8 +53,8 @@ ID), 2 usage or validation error (nothing was written).`,
 		Example: `  # See it work in a throwaway database
   schedstore demo
 
-  # Store a task, then fire due tasks as JSON lines
-  schedstore add cron '0 9 * * MON-FRI' --task reports.daily
+  # Store a task under an ID you choose, then fire due tasks as JSON lines
+  schedstore add cron '0 9 * * MON-FRI' --task reports.daily --id reports.daily
   schedstore run`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
