@@ -56,8 +56,10 @@ SELECT NOW(6) AS now
 
 // Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, the fire ledger, Ensure.
 // MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
-// short transaction of these statements (see adapter/mysql/store.go).
-// The same -- name: exists in queries/postgres and queries/sqlite.
+// short transaction of these statements (see adapter/mysql/claims.go).
+// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+// are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
+// PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
 // The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
 // sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {

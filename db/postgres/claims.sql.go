@@ -139,7 +139,9 @@ SELECT clock_timestamp()::timestamptz AS now
 `
 
 // Queries behind schedstore.Store (PostgreSQL): claims, the fire ledger, Ensure.
-// The same -- name: exists in queries/mysql and queries/sqlite.
+// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+// are in all three). Here: ClaimDueTasks, CompleteClaim, DatabaseNow, EnsureTask, ListFires,
+// PruneFires, ReleaseClaim.
 // The one clock ClaimDue compares with when the caller passes none.
 func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {
 	row := q.db.QueryRow(ctx, databaseNow)

@@ -70,7 +70,9 @@ type ClaimDueTasksParams struct {
 
 // Queries behind schedstore.Store (SQLite): claims, the fire ledger, Ensure. Writers are
 // serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are needed.
-// The same -- name: exists in queries/postgres and queries/mysql.
+// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+// are in all three). Here: AdvanceClaimedTask, ClaimDueTasks, EnsureTask, ListFires, PruneFires,
+// RecordFire, ReleaseClaim.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
 	rows, err := q.db.QueryContext(ctx, claimDueTasks,

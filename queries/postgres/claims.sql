@@ -1,5 +1,7 @@
 -- Queries behind schedstore.Store (PostgreSQL): claims, the fire ledger, Ensure.
--- The same -- name: exists in queries/mysql and queries/sqlite.
+-- The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+-- are in all three). Here: ClaimDueTasks, CompleteClaim, DatabaseNow, EnsureTask, ListFires,
+-- PruneFires, ReleaseClaim.
 
 -- name: DatabaseNow :one
 -- The one clock ClaimDue compares with when the caller passes none.
