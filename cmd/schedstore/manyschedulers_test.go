@@ -18,7 +18,7 @@ import (
 	"github.com/flowrra/schedstore/runner"
 )
 
-// The multi-process scenario of "Running several schedulers" in the README.
+// The multi-process scenario of docs/many-schedulers.md.
 const (
 	manyProcs    = 4
 	manyTasks    = 200
