@@ -61,4 +61,11 @@
 //
 // An RFC 3339 instant with a zone offset, such as 2026-01-02T15:04:05Z. It
 // runs once, at once if the instant is already past.
+//
+// # Helpers
+//
+// [NextN] lists upcoming runs, [Between] the runs in a past range (for
+// backfill and catch-up, keeping the most recent when there are too many),
+// and [Jitter] derives a per-occurrence delay from the task ID and the
+// occurrence, the same in every scheduler process.
 package schedule
