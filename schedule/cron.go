@@ -50,9 +50,51 @@ func parseCron(expr string) (Schedule, error) {
 	if err != nil {
 		return nil, explainField(fields, err)
 	}
+	spec, ok := parsed.(*cron.SpecSchedule)
+	if !ok {
+		return nil, fmt.Errorf("unexpected robfig/cron schedule %T", parsed)
+	}
+	n := len(fields)
+	debianDays(spec, fields[n-3], fields[n-1])
 	// Vixie cron decides by the same test which DST rule applies.
-	minute, hour := fields[len(fields)-5], fields[len(fields)-4]
-	return newCron(parsed, loc, !hasWildcard(minute) && !hasWildcard(hour))
+	minute, hour := fields[n-5], fields[n-4]
+	return newCron(spec, loc, !hasWildcard(minute) && !hasWildcard(hour))
+}
+
+// starBit is where robfig/cron v3 marks, in a SpecSchedule's day-of-month
+// and day-of-week bits, a field it counts as unrestricted; its dayMatches
+// then requires both day fields to match instead of either. The constant
+// is unexported there (spec.go); TestRobfigStarBit pins it.
+const starBit = 1 << 63
+
+// debianDays makes the day fields combine as in Debian's cron (crontab(5)):
+// a day field is unrestricted when its text starts with * (entry.c sets
+// DOM_STAR or DOW_STAR when the field's first character is '*'), and then
+// both fields must match; when both are restricted, either may match.
+//
+// robfig/cron decides per range instead: it drops the mark for a step such
+// as */10, so 0 9 */10 * 0 ran on every Sunday and on days 1, 11, 21 and 31,
+// where Debian runs it only on Sundays that are one of those days; and it
+// keeps the mark for a list such as 5,*, which Debian counts as restricted.
+// A leading ? (which Debian rejects) counts as *, as robfig reads it.
+//
+// Descriptors need no change: robfig marks their full day fields, which
+// gives the same days as Debian's flags (@weekly runs on Sundays only,
+// @monthly on the 1st only).
+func debianDays(spec *cron.SpecSchedule, dom, dow string) {
+	spec.Dom = withStar(spec.Dom, isStar(dom))
+	spec.Dow = withStar(spec.Dow, isStar(dow))
+}
+
+func isStar(field string) bool {
+	return strings.HasPrefix(field, "*") || strings.HasPrefix(field, "?")
+}
+
+func withStar(bits uint64, star bool) uint64 {
+	if star {
+		return bits | starBit
+	}
+	return bits &^ starBit
 }
 
 // splitZone removes a CRON_TZ= or TZ= prefix. It is done here rather than by
@@ -162,10 +204,35 @@ func explainField(fields []string, err error) error {
 
 func hasWildcard(field string) bool { return strings.ContainsAny(field, "*?") }
 
-// probeFrom is where ParseCron looks for a first activation. Its five-year
-// window includes a 29 February, so only impossible dates (30 February,
-// 31 April, ...) find nothing.
+// probeFrom is where ParseCron looks for a first activation. Its
+// searchYears window includes every weekday of every calendar date, so only
+// impossible dates (30 February, 31 April, ...) find nothing.
 var probeFrom = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// searchYears bounds the search for a matching reading. robfig/cron gives
+// up after five years, but when both day fields must match, a valid
+// expression can match less often: 0 0 */30 2 3 (1 February on a Wednesday)
+// runs in 2023 and 2034, and 0 0 29 2 */7 (29 February on a Sunday) in 2088
+// and 2128.
+const searchYears = 50
+
+// matchAfter returns the first reading after w that spec matches, as
+// spec.Next does, but searches searchYears years instead of five. It
+// returns the zero Time if there is none.
+func matchAfter(spec *cron.SpecSchedule, w time.Time) time.Time {
+	limit := w.AddDate(searchYears, 0, 0)
+	for {
+		if next := spec.Next(w); !next.IsZero() {
+			return next
+		}
+		// spec.Next searched at least up to the start of the fifth year
+		// after w's; search again from there.
+		w = time.Date(w.Year()+5, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+		if w.After(limit) {
+			return time.Time{}
+		}
+	}
+}
 
 func newCron(parsed cron.Schedule, loc *time.Location, fixed bool) (Schedule, error) {
 	spec, ok := parsed.(*cron.SpecSchedule)
@@ -175,7 +242,7 @@ func newCron(parsed cron.Schedule, loc *time.Location, fixed bool) (Schedule, er
 	// The spec only ever matches wall-clock readings expressed in UTC;
 	// the zone is applied by cronSchedule (see dst.go).
 	spec.Location = time.UTC
-	if spec.Next(probeFrom).IsZero() {
+	if matchAfter(spec, probeFrom).IsZero() {
 		return nil, fmt.Errorf("never matches a calendar date (such as 30 February or 31 April)")
 	}
 	return &cronSchedule{spec: spec, loc: loc, fixed: fixed}, nil

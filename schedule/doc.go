@@ -13,6 +13,24 @@
 // (or TZ=Area/City) prefix. Without a prefix the expression is read in UTC,
 // never in the server's zone, so a schedule means the same on every host.
 //
+// The two day fields combine as in cron(8) on Debian (see crontab(5)), so a
+// crontab line copied from a Linux host runs on the same days here. A day
+// field counts as unrestricted when it starts with * (or ?), including a
+// step such as */10. If either day field is unrestricted, a day must match
+// both; if both are restricted, it may match either:
+//
+//   - 0 9 * * 1 runs on Mondays and 0 9 1 * * on the 1st of each month.
+//   - 0 9 1-7 * 1 runs on the 1st to the 7th and on every Monday.
+//   - 0 9 */10 * 0 runs only on Sundays that are the 1st, 11th, 21st or
+//     31st (robfig/cron alone would run it on those days and on every
+//     Sunday), and 0 0 */2 * 1-5 on odd-numbered weekdays.
+//   - 0 9 1-31/10 * 0 starts with a digit, so it runs on the 1st, 11th,
+//     21st and 31st and on every Sunday.
+//
+// Such a schedule can match rarely (0 0 */30 2 3 runs when 1 February is a
+// Wednesday: in 2023 and then 2034); runs are searched for up to 50 years
+// ahead.
+//
 // Daylight-saving transitions follow the rule of Vixie cron (cron(8) on
 // Debian), because operators already know it:
 //
@@ -43,4 +61,11 @@
 //
 // An RFC 3339 instant with a zone offset, such as 2026-01-02T15:04:05Z. It
 // runs once, at once if the instant is already past.
+//
+// # Helpers
+//
+// [NextN] lists upcoming runs, [Between] the runs in a past range (for
+// backfill and catch-up, keeping the most recent when there are too many),
+// and [Jitter] derives a per-occurrence delay from the task ID and the
+// occurrence, the same in every scheduler process.
 package schedule

@@ -20,7 +20,7 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 func (c *cronSchedule) afterByWallTime(t time.Time) time.Time {
 	w := wallClock(t, c.loc)
 	for {
-		if w = c.spec.Next(w); w.IsZero() {
+		if w = matchAfter(c.spec, w); w.IsZero() {
 			return time.Time{}
 		}
 		// At most the readings of a repeated hour that already ran map to
@@ -64,9 +64,9 @@ func firstInstant(w time.Time, loc *time.Location) time.Time {
 	return at
 }
 
-// horizon bounds the search like robfig/cron's own five years, so a
-// schedule whose only matches fall in DST gaps cannot loop forever.
-const horizon = 5 * 366 * 24 * time.Hour
+// horizon bounds the search like matchAfter, so a schedule whose only
+// matches fall in DST gaps cannot loop forever.
+const horizon = searchYears * 366 * 24 * time.Hour
 
 // afterOnClock implements the wildcard rule: the first instant after t at
 // which loc's clocks show a matching reading. Within one zone period the
@@ -75,7 +75,7 @@ func (c *cronSchedule) afterOnClock(t time.Time) time.Time {
 	p := t.In(c.loc)
 	from := wallClock(p, c.loc) // exclusive
 	for p.Sub(t) < horizon {
-		w := c.spec.Next(from)
+		w := matchAfter(c.spec, from)
 		if w.IsZero() {
 			return time.Time{}
 		}

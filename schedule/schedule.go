@@ -17,8 +17,8 @@ type Schedule interface {
 	// interval. One-time: the instant itself, even if it is in the past,
 	// so that it fires at once.
 	//
-	// Cron returns the zero Time if it finds no activation within five
-	// years (robfig/cron's search horizon).
+	// Cron returns the zero Time if it finds no activation within 50
+	// years.
 	First(now time.Time) time.Time
 
 	// Next returns the run after an occurrence that was scheduled for
