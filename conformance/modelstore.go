@@ -43,7 +43,7 @@ func (m *model) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		m.rows[p.ID] = r
 		picked[i] = r.Row
 	}
-	return taskrow.Claims(picked, func(r taskrow.Row) taskrow.Row { return r }, w)
+	return taskrow.Claims(picked, w)
 }
 
 // holds reports whether c's token is still current: the row's lease is

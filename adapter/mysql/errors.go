@@ -12,10 +12,13 @@ import (
 )
 
 // interpret maps a driver error to the contract's sentinels, keeping the
-// original in the chain for callers that want the details.
+// original in the chain for callers that want the details. nil stays nil.
 func interpret(op, id string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(id)
+		return taskrow.NotFound(id)
 	}
 	var myErr *mysql.MySQLError
 	if errors.As(err, &myErr) {
@@ -28,5 +31,3 @@ func interpret(op, id string, err error) error {
 	}
 	return fmt.Errorf("schedstore: mysql %s: %w", op, err)
 }
-
-func notFound(id string) error { return taskrow.NotFound(id) }

@@ -21,7 +21,7 @@ func newBackend(t *testing.T) schedstore.Backend {
 	return openBackend(t, testdb.MySQL(t))
 }
 
-func openBackend(t testing.TB, rawURL string) *mysql.Backend {
+func openBackend(t testing.TB, rawURL string) *mysql.Store {
 	t.Helper()
 	b, err := mysql.Open(t.Context(), rawURL)
 	if err != nil {
@@ -40,7 +40,7 @@ var dialers atomic.Int64
 // with one Write and then waits for the reply, so writes are round trips.
 func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
 	t.Helper()
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // Up, down and up again on a fresh database, with the version table under
 // schedstore's own name.
 func TestMigrateUpDownUp(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func wantStatus(t *testing.T, m *schema.Migrator, when string, want schema.Statu
 // golang-migrate's mysql driver closes the *sql.DB it was given, so a
 // closed Migrator leaves no connection behind on the server.
 func TestMigratorCloseLeavesNoConnection(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

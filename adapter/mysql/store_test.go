@@ -16,7 +16,7 @@ import (
 var t0 = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 
 // createDue creates n enabled tasks that fell due just before t0.
-func createDue(t *testing.T, b *mysql.Backend, n int) []*schedstore.Task {
+func createDue(t *testing.T, b *mysql.Store, n int) []*schedstore.Task {
 	t.Helper()
 	tasks := make([]*schedstore.Task, n)
 	for i := range tasks {
@@ -29,7 +29,7 @@ func createDue(t *testing.T, b *mysql.Backend, n int) []*schedstore.Task {
 	return tasks
 }
 
-func claim(t *testing.T, b *mysql.Backend, owner string, now time.Time, limit int) []schedstore.Claim {
+func claim(t *testing.T, b *mysql.Store, owner string, now time.Time, limit int) []schedstore.Claim {
 	t.Helper()
 	claims, err := b.ClaimDue(t.Context(), owner, now, 10*time.Second, limit)
 	if err != nil {
@@ -80,7 +80,7 @@ func TestClaimDueTwoInstances(t *testing.T) {
 	}
 
 	c := append(ca, cb...)[0]
-	owner := map[string]*mysql.Backend{"a": a, "b": b}[c.Owner]
+	owner := map[string]*mysql.Store{"a": a, "b": b}[c.Owner]
 	next := t0.Add(time.Hour)
 	if err := owner.CompleteClaim(t.Context(), c, &next); err != nil {
 		t.Fatalf("CompleteClaim: %v", err)

@@ -38,7 +38,7 @@ func newBackend(t *testing.T) schedstore.Backend {
 func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := postgres.ParseConfig(testdb.Postgres(t))
+	cfg, _, err := postgres.ParseURL(testdb.Postgres(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestConformance(t *testing.T) {
 func newBackend(t *testing.T) schedstore.Backend { return openBackend(t, testdb.SQLite(t)) }
 
 // openBackend opens rawURL and closes the backend when t ends.
-func openBackend(t testing.TB, rawURL string) *sqlite.Backend {
+func openBackend(t testing.TB, rawURL string) *sqlite.Store {
 	t.Helper()
 	b, err := sqlite.Open(t.Context(), rawURL)
 	if err != nil {

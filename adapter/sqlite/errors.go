@@ -15,10 +15,13 @@ import (
 // interpret maps a modernc.org/sqlite error to the contract's sentinels,
 // keeping the original in the chain for callers that want the details.
 // Extended result codes are on (the driver enables them), so the exact
-// constraint is known.
+// constraint is known. nil stays nil.
 func interpret(op, id string, err error) error {
+	if err == nil {
+		return nil
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(id)
+		return taskrow.NotFound(id)
 	}
 	var sqlErr *sqlite.Error
 	if errors.As(err, &sqlErr) {
@@ -32,5 +35,3 @@ func interpret(op, id string, err error) error {
 	}
 	return fmt.Errorf("schedstore: sqlite %s: %w", op, err)
 }
-
-func notFound(id string) error { return taskrow.NotFound(id) }

@@ -81,7 +81,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 
 // explain returns the EXPLAIN QUERY PLAN of a generated query, one detail
 // per line, indented by depth.
-func explain(t *testing.T, b *sqlite.Backend, name string, args ...any) string {
+func explain(t *testing.T, b *sqlite.Store, name string, args ...any) string {
 	t.Helper()
 	query, err := sqlcquery.Text("sqlite", name)
 	if err != nil {
