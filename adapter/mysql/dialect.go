@@ -16,52 +16,30 @@ import (
 // dialect is core.Dialect on MySQL and MariaDB. Every write that InnoDB
 // may pick as a deadlock victim runs through again. MySQL has no UPDATE
 // ... RETURNING, so ClaimDue and CompleteClaim are short transactions.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[[]byte, mysqldb.ScheduledTask, sql.NullTime, mysqldb.CreateTaskParams, mysqldb.UpdateTaskParams, mysqldb.FindTaskByDefinitionParams]
+
 type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
 	db    *sql.DB
 	q     *mysqldb.Queries
 	owned bool // Close closes db
 }
 
+func newStore(db *sql.DB, owned bool) *Store {
+	q := mysqldb.New(db)
+	d := &dialect{db: db, q: q, owned: owned, generated: generated{
+		Q: q, ID: func(id string) []byte { return []byte(id) }, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, Retry: again[int64],
+		Cutoff: func(t time.Time) sql.NullTime { return nullTime(&t) },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{EnsureLooksUpFirst: true}), db)}
+}
+
 var _ core.Dialect = (*dialect)(nil)
-
-func (d *dialect) CreateTask(ctx context.Context, r taskrow.Row) error {
-	p := createParams(r)
-	_, err := again(ctx, func() (struct{}, error) { return struct{}{}, d.q.CreateTask(ctx, p) })
-	return interpret("create", r.ID, err)
-}
-
-func (d *dialect) UpdateTask(ctx context.Context, r taskrow.Row, expectedVersion int64) (int64, error) {
-	p := updateParams(r, expectedVersion)
-	n, err := again(ctx, func() (int64, error) { return d.q.UpdateTask(ctx, p) })
-	return n, interpret("update", r.ID, err)
-}
-
-func (d *dialect) TaskExists(ctx context.Context, id string) (bool, error) {
-	ok, err := d.q.TaskExists(ctx, []byte(id))
-	return ok, interpret("update", id, err)
-}
-
-func (d *dialect) DeleteTask(ctx context.Context, id string) (int64, error) {
-	n, err := again(ctx, func() (int64, error) { return d.q.DeleteTask(ctx, []byte(id)) })
-	return n, interpret("delete", id, err)
-}
-
-func (d *dialect) GetTask(ctx context.Context, id string) (taskrow.Row, error) {
-	row, err := d.q.GetTask(ctx, []byte(id))
-	return toRow(row), interpret("get", id, err)
-}
-
-func (d *dialect) ListAllTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list all")(d.q.ListAllTasks(ctx))
-}
-
-func (d *dialect) ListEnabledTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list enabled")(d.q.ListEnabledTasks(ctx))
-}
-
-func (d *dialect) ListDueTasks(ctx context.Context, cutoff time.Time) ([]*schedstore.Task, error) {
-	return toTasks("list due")(d.q.ListDueTasks(ctx, nullTime(&cutoff)))
-}
 
 // UpdateRunTimes: version = version + 1 changes every matched row, so the
 // count is of matched rows.
@@ -72,18 +50,6 @@ func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunT
 	}
 	n, err := again(ctx, func() (int64, error) { return d.q.UpdateRunTimes(ctx, p) })
 	return n, interpret("update run times", id, err)
-}
-
-func (d *dialect) ClearTasks(ctx context.Context) (int64, error) {
-	n, err := again(ctx, func() (int64, error) { return d.q.ClearTasks(ctx) })
-	return n, interpret("clear", "", err)
-}
-
-func (d *dialect) FindTask(ctx context.Context, taskName, scheduleType, schedule string, def taskrow.Definition) (taskrow.Row, error) {
-	row, err := d.q.FindTaskByDefinition(ctx, mysqldb.FindTaskByDefinitionParams{
-		DefinitionSha256: def.Fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule,
-	})
-	return toRow(row), interpret("find by definition", "", err)
 }
 
 // DatabaseNow is UTC: Open sets the session's time_zone.
@@ -207,11 +173,7 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 	if err != nil {
 		return nil, interpret("list fires", taskID, err)
 	}
-	out := make([]schedstore.Fire, len(rows))
-	for i, r := range rows {
-		out[i] = taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, r.FiredAt)
-	}
-	return out, nil
+	return taskrow.FiresFrom(rows, toFire), nil
 }
 
 // PruneFires: a range DELETE can lose a deadlock to RecordFire's inserts.

@@ -16,67 +16,36 @@ import (
 
 // dialect is core.Dialect on PostgreSQL: every method is one statement,
 // so one round trip.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[string, pgdb.ScheduledTask, *time.Time, pgdb.CreateTaskParams, pgdb.UpdateTaskParams, pgdb.FindTaskByDefinitionParams]
+
 type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
 	pool  *pgxpool.Pool
 	q     *pgdb.Queries
 	owned bool // Close closes pool
 }
 
+func newStore(pool *pgxpool.Pool, owned bool) *Store {
+	q := pgdb.New(pool)
+	d := &dialect{pool: pool, q: q, owned: owned, generated: generated{
+		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
+		Cutoff: func(t time.Time) *time.Time { return &t },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{}), pool)}
+}
+
 var _ core.Dialect = (*dialect)(nil)
-
-func (d *dialect) CreateTask(ctx context.Context, r taskrow.Row) error {
-	return interpret("create", r.ID, d.q.CreateTask(ctx, createParams(r)))
-}
-
-func (d *dialect) UpdateTask(ctx context.Context, r taskrow.Row, expectedVersion int64) (int64, error) {
-	n, err := d.q.UpdateTask(ctx, updateParams(r, expectedVersion))
-	return n, interpret("update", r.ID, err)
-}
-
-func (d *dialect) TaskExists(ctx context.Context, id string) (bool, error) {
-	ok, err := d.q.TaskExists(ctx, id)
-	return ok, interpret("update", id, err)
-}
-
-func (d *dialect) DeleteTask(ctx context.Context, id string) (int64, error) {
-	n, err := d.q.DeleteTask(ctx, id)
-	return n, interpret("delete", id, err)
-}
-
-func (d *dialect) GetTask(ctx context.Context, id string) (taskrow.Row, error) {
-	row, err := d.q.GetTask(ctx, id)
-	return toRow(row), interpret("get", id, err)
-}
-
-func (d *dialect) ListAllTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list all")(d.q.ListAllTasks(ctx))
-}
-
-func (d *dialect) ListEnabledTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list enabled")(d.q.ListEnabledTasks(ctx))
-}
-
-func (d *dialect) ListDueTasks(ctx context.Context, cutoff time.Time) ([]*schedstore.Task, error) {
-	return toTasks("list due")(d.q.ListDueTasks(ctx, &cutoff))
-}
 
 func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (int64, error) {
 	n, err := d.q.UpdateRunTimes(ctx, pgdb.UpdateRunTimesParams{
 		ID: id, LastRunAt: rt.LastRunAt, NextRunAt: rt.NextRunAt, UpdatedAt: rt.UpdatedAt,
 	})
 	return n, interpret("update run times", id, err)
-}
-
-func (d *dialect) ClearTasks(ctx context.Context) (int64, error) {
-	n, err := d.q.ClearTasks(ctx)
-	return n, interpret("clear", "", err)
-}
-
-func (d *dialect) FindTask(ctx context.Context, taskName, scheduleType, schedule string, def taskrow.Definition) (taskrow.Row, error) {
-	row, err := d.q.FindTaskByDefinition(ctx, pgdb.FindTaskByDefinitionParams{
-		DefinitionSha256: def.Fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule,
-	})
-	return toRow(row), interpret("find by definition", "", err)
 }
 
 func (d *dialect) DatabaseNow(ctx context.Context) (time.Time, error) {
@@ -120,11 +89,7 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 	if err != nil {
 		return nil, interpret("list fires", taskID, err)
 	}
-	out := make([]schedstore.Fire, len(rows))
-	for i, r := range rows {
-		out[i] = taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.FiredAt)
-	}
-	return out, nil
+	return taskrow.FiresFrom(rows, toFire), nil
 }
 
 func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {

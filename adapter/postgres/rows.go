@@ -22,16 +22,6 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 
 func toRows(rows []pgdb.ScheduledTask) []taskrow.Row { return taskrow.RowsFrom(rows, toRow) }
 
-// toTasks decodes a list into one backing array (taskrow.TasksFrom).
-func toTasks(op string) func([]pgdb.ScheduledTask, error) ([]*schedstore.Task, error) {
-	return func(rows []pgdb.ScheduledTask, err error) ([]*schedstore.Task, error) {
-		if err != nil {
-			return nil, interpret(op, "", err)
-		}
-		return taskrow.TasksFrom(rows, toRow)
-	}
-}
-
 func createParams(r taskrow.Row) pgdb.CreateTaskParams {
 	return pgdb.CreateTaskParams{
 		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
@@ -43,24 +33,21 @@ func createParams(r taskrow.Row) pgdb.CreateTaskParams {
 }
 
 func updateParams(r taskrow.Row, expectedVersion int64) pgdb.UpdateTaskParams {
-	return pgdb.UpdateTaskParams{
-		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
-		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
-		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, UpdatedAt: r.UpdatedAt,
-		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
-		Priority: r.Priority, ExpectedVersion: expectedVersion,
-	}
+	c := createParams(r)
+	return pgdb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
 }
 
 // ensureParams sets the ensure key, the unique key that decides between
 // concurrent Ensure calls.
 func ensureParams(r taskrow.Row) pgdb.EnsureTaskParams {
-	p := createParams(r)
-	return pgdb.EnsureTaskParams{
-		ID: p.ID, TaskName: p.TaskName, ScheduleType: p.ScheduleType, Schedule: p.Schedule,
-		Args: p.Args, Kwargs: p.Kwargs, DefinitionSha256: p.DefinitionSha256, EnsureSha256: &r.Fingerprint,
-		Enabled: p.Enabled, LastRunAt: p.LastRunAt, NextRunAt: p.NextRunAt, CreatedAt: p.CreatedAt,
-		UpdatedAt: p.UpdatedAt, Description: p.Description, MaxRetries: p.MaxRetries,
-		RetryDelayUs: p.RetryDelayUs, Priority: p.Priority,
-	}
+	c := createParams(r)
+	return pgdb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: &r.Fingerprint}
+}
+
+func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindTaskByDefinitionParams {
+	return pgdb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func toFire(r pgdb.ScheduledTaskFire) schedstore.Fire {
+	return taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.FiredAt)
 }

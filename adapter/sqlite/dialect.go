@@ -15,50 +15,30 @@ import (
 // dialect is core.Dialect on SQLite: one statement per method, but for
 // CompleteClaim (SQLite cannot write two tables in one statement).
 // Times are INTEGER Unix microseconds.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[string, sqlitedb.ScheduledTask, *int64, sqlitedb.CreateTaskParams, sqlitedb.UpdateTaskParams, sqlitedb.FindTaskByDefinitionParams]
+
 type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
 	db    *sql.DB
 	q     *sqlitedb.Queries
 	owned bool // Close closes db
 }
 
+func newStore(db *sql.DB, owned bool) *Store {
+	q := sqlitedb.New(db)
+	d := &dialect{db: db, q: q, owned: owned, generated: generated{
+		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
+		Cutoff: func(t time.Time) *int64 { us := taskrow.Micros(t); return &us },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{}), db)}
+}
+
 var _ core.Dialect = (*dialect)(nil)
-
-func (d *dialect) CreateTask(ctx context.Context, r taskrow.Row) error {
-	return interpret("create", r.ID, d.q.CreateTask(ctx, createParams(r)))
-}
-
-func (d *dialect) UpdateTask(ctx context.Context, r taskrow.Row, expectedVersion int64) (int64, error) {
-	n, err := d.q.UpdateTask(ctx, updateParams(r, expectedVersion))
-	return n, interpret("update", r.ID, err)
-}
-
-func (d *dialect) TaskExists(ctx context.Context, id string) (bool, error) {
-	ok, err := d.q.TaskExists(ctx, id)
-	return ok, interpret("update", id, err)
-}
-
-func (d *dialect) DeleteTask(ctx context.Context, id string) (int64, error) {
-	n, err := d.q.DeleteTask(ctx, id)
-	return n, interpret("delete", id, err)
-}
-
-func (d *dialect) GetTask(ctx context.Context, id string) (taskrow.Row, error) {
-	row, err := d.q.GetTask(ctx, id)
-	return toRow(row), interpret("get", id, err)
-}
-
-func (d *dialect) ListAllTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list all")(d.q.ListAllTasks(ctx))
-}
-
-func (d *dialect) ListEnabledTasks(ctx context.Context) ([]*schedstore.Task, error) {
-	return toTasks("list enabled")(d.q.ListEnabledTasks(ctx))
-}
-
-func (d *dialect) ListDueTasks(ctx context.Context, cutoff time.Time) ([]*schedstore.Task, error) {
-	us := taskrow.Micros(cutoff)
-	return toTasks("list due")(d.q.ListDueTasks(ctx, &us))
-}
 
 func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (int64, error) {
 	n, err := d.q.UpdateRunTimes(ctx, sqlitedb.UpdateRunTimesParams{
@@ -66,18 +46,6 @@ func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunT
 		UpdatedAtUs: taskrow.Micros(rt.UpdatedAt),
 	})
 	return n, interpret("update run times", id, err)
-}
-
-func (d *dialect) ClearTasks(ctx context.Context) (int64, error) {
-	n, err := d.q.ClearTasks(ctx)
-	return n, interpret("clear", "", err)
-}
-
-func (d *dialect) FindTask(ctx context.Context, taskName, scheduleType, schedule string, def taskrow.Definition) (taskrow.Row, error) {
-	row, err := d.q.FindTaskByDefinition(ctx, sqlitedb.FindTaskByDefinitionParams{
-		DefinitionSha256: def.Fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule,
-	})
-	return toRow(row), interpret("find by definition", "", err)
 }
 
 // DatabaseNow is the process's clock: SQLite runs in-process.
@@ -142,11 +110,7 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 	if err != nil {
 		return nil, interpret("list fires", taskID, err)
 	}
-	out := make([]schedstore.Fire, len(rows))
-	for i, r := range rows {
-		out[i] = taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicros(r.FiredAtUs))
-	}
-	return out, nil
+	return taskrow.FiresFrom(rows, toFire), nil
 }
 
 func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {

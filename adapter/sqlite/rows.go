@@ -22,16 +22,6 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 	}
 }
 
-// toTasks decodes a list into one backing array (taskrow.TasksFrom).
-func toTasks(op string) func([]sqlitedb.ScheduledTask, error) ([]*schedstore.Task, error) {
-	return func(rows []sqlitedb.ScheduledTask, err error) ([]*schedstore.Task, error) {
-		if err != nil {
-			return nil, interpret(op, "", err)
-		}
-		return taskrow.TasksFrom(rows, toRow)
-	}
-}
-
 func createParams(r taskrow.Row) sqlitedb.CreateTaskParams {
 	return sqlitedb.CreateTaskParams{
 		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
@@ -45,26 +35,14 @@ func createParams(r taskrow.Row) sqlitedb.CreateTaskParams {
 
 func updateParams(r taskrow.Row, expectedVersion int64) sqlitedb.UpdateTaskParams {
 	c := createParams(r)
-	return sqlitedb.UpdateTaskParams{
-		ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule,
-		Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled,
-		LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, UpdatedAtUs: c.UpdatedAtUs,
-		Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs,
-		Priority: c.Priority, ExpectedVersion: expectedVersion,
-	}
+	return sqlitedb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
 }
 
 // ensureParams sets the ensure key, the unique key that decides between
 // concurrent Ensure calls.
 func ensureParams(r taskrow.Row) sqlitedb.EnsureTaskParams {
 	c := createParams(r)
-	return sqlitedb.EnsureTaskParams{
-		ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule,
-		Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint,
-		Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs,
-		UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries,
-		RetryDelayUs: c.RetryDelayUs, Priority: c.Priority,
-	}
+	return sqlitedb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority}
 }
 
 // boolInt is SQLite's storage of a boolean (the schema allows 0 and 1).
@@ -73,4 +51,12 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+func findParams(taskName, scheduleType, schedule, fingerprint string) sqlitedb.FindTaskByDefinitionParams {
+	return sqlitedb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func toFire(r sqlitedb.ScheduledTaskFire) schedstore.Fire {
+	return taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicros(r.FiredAtUs))
 }

@@ -275,3 +275,17 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	}
 	return s.d.NextDue(ctx)
 }
+
+// Handle is a Store with the database handle it runs on, for a dialect
+// package's Store type to embed: DB returns the handle.
+type Handle[H any] struct {
+	*Store
+	db H
+}
+
+// NewHandle pairs s with db.
+func NewHandle[H any](s *Store, db H) Handle[H] { return Handle[H]{Store: s, db: db} }
+
+// DB returns the underlying pool or handle, for callers that need to reach
+// past the contract (health checks, metrics, backups).
+func (h Handle[H]) DB() H { return h.db }

@@ -150,3 +150,12 @@ func CompletionResult(c schedstore.Claim, completed, recorded bool) error {
 func NewFire(taskID string, scheduledFor time.Time, owner string, firedAt time.Time) schedstore.Fire {
 	return schedstore.Fire{TaskID: taskID, ScheduledFor: Time(scheduledFor), Owner: owner, FiredAt: Time(firedAt)}
 }
+
+// FiresFrom maps a dialect's generated ledger rows to fires, in order.
+func FiresFrom[F any](rows []F, toFire func(F) schedstore.Fire) []schedstore.Fire {
+	out := make([]schedstore.Fire, len(rows))
+	for i, r := range rows {
+		out[i] = toFire(r)
+	}
+	return out
+}
