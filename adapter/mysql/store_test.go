@@ -46,7 +46,7 @@ func claim(t *testing.T, b *mysql.Store, owner string, now time.Time, limit int)
 func TestClaimDueTwoInstances(t *testing.T) {
 	t.Parallel()
 	raw := testdb.MySQL(t)
-	a, b := openBackend(t, raw), openBackend(t, raw)
+	a, b := openStore(t, raw), openStore(t, raw)
 	createDue(t, a, 5)
 
 	var wg sync.WaitGroup
@@ -110,7 +110,7 @@ func TestClaimDueTwoInstances(t *testing.T) {
 func TestLeaseExpiryAndRelease(t *testing.T) {
 	t.Parallel()
 	raw := testdb.MySQL(t)
-	a, b := openBackend(t, raw), openBackend(t, raw)
+	a, b := openStore(t, raw), openStore(t, raw)
 	createDue(t, a, 1)
 
 	first := claim(t, a, "a", t0, 10)
@@ -149,7 +149,7 @@ func TestLeaseExpiryAndRelease(t *testing.T) {
 // A zero now means the database's clock, which Open keeps in UTC.
 func TestClaimDueDatabaseClock(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	task := schedstore.NewCron("job", "@hourly")
 	task.NextRunAt = ptr(time.Now().Add(-time.Minute))
 	if err := b.Create(t.Context(), task); err != nil {
@@ -167,7 +167,7 @@ func TestClaimDueDatabaseClock(t *testing.T) {
 // Concurrent Ensure calls with one definition: one row, one creator.
 func TestEnsureConcurrent(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	const n = 32
 	var wg sync.WaitGroup
 	ids := make([]string, n)
@@ -209,7 +209,7 @@ func TestEnsureConcurrent(t *testing.T) {
 
 func TestPruneFires(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	createDue(t, b, 3)
 	for _, c := range claim(t, b, "a", t0, 10) {
 		if err := b.CompleteClaim(t.Context(), c, nil); err != nil {

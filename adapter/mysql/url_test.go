@@ -139,14 +139,14 @@ func TestOpenWrongPasswordHidesPassword(t *testing.T) {
 // schedstore_migrate=false opens without touching the schema.
 func TestOpenWithoutMigrating(t *testing.T) {
 	raw := testdb.MySQL(t)
-	b := openBackend(t, withQuery(t, raw, "schedstore_migrate", "false"))
+	b := openStore(t, withQuery(t, raw, "schedstore_migrate", "false"))
 	if tables := tableNames(t, b.DB()); len(tables) != 0 {
 		t.Fatalf("schedstore_migrate=false created tables %v", tables)
 	}
 	if err := b.Create(t.Context(), schedstore.NewCron("job", "@daily")); err == nil {
 		t.Fatal("Create succeeded without a schema")
 	}
-	openBackend(t, raw)
+	openStore(t, raw)
 	if got := tableNames(t, b.DB()); !slices.Contains(got, "scheduled_tasks") {
 		t.Fatalf("Open without the option did not migrate: tables %v", got)
 	}

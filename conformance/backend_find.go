@@ -20,12 +20,12 @@ func defOf(t *schedstore.Task) definition {
 	return definition{t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs}
 }
 
-func (d definition) find(t *testing.T, b schedstore.Backend) (*schedstore.Task, error) {
+func (d definition) find(t *testing.T, b schedstore.Store) (*schedstore.Task, error) {
 	return b.FindByDefinition(t.Context(), d.name, d.typ, d.schedule, d.args, d.kwargs)
 }
 
 func testFind(t *testing.T, s *suite) {
-	s.leaf(t, "exact_match", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "exact_match", func(t *testing.T, b schedstore.Store) {
 		byID := mustCreateAll(t, b,
 			sampleTask("target"),
 			taskWith("other-name", func(t *schedstore.Task) { t.TaskName = "other" }),
@@ -33,7 +33,7 @@ func testFind(t *testing.T, s *suite) {
 		diff(t, "FindByDefinition", byID["target"], mustFind(t, b, sampleTask("")))
 	})
 
-	s.leaf(t, "json_semantics", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "json_semantics", func(t *testing.T, b schedstore.Store) {
 		stored := taskWith("json", func(t *schedstore.Task) {
 			t.Args = []any{json.RawMessage(`{"b": 2, "a": {"y": [1, 2], "x": null}}`), "s"}
 			t.Kwargs = map[string]any{
@@ -55,7 +55,7 @@ func testFind(t *testing.T, s *suite) {
 		diff(t, "FindByDefinition with reordered keys and other white space", want, got)
 	})
 
-	s.leaf(t, "nil_equals_empty", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "nil_equals_empty", func(t *testing.T, b schedstore.Store) {
 		byID := mustCreateAll(t, b,
 			taskWith("nil", func(t *schedstore.Task) { t.TaskName, t.Args, t.Kwargs = "nil", nil, nil }),
 			taskWith("empty", func(t *schedstore.Task) { t.TaskName, t.Args, t.Kwargs = "empty", []any{}, map[string]any{} }))
@@ -74,7 +74,7 @@ func testFind(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "every_field_must_match", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "every_field_must_match", func(t *testing.T, b schedstore.Store) {
 		mustCreate(t, b, sampleTask("target"))
 		for _, c := range []struct {
 			name string
@@ -110,7 +110,7 @@ func testFind(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "duplicate_definitions", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "duplicate_definitions", func(t *testing.T, b schedstore.Store) {
 		byID := mustCreateAll(t, b, sampleTask("one"), sampleTask("two"))
 		got := mustFind(t, b, sampleTask(""))
 		if want, ok := byID[got.ID]; !ok {
@@ -120,7 +120,7 @@ func testFind(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "follows_update", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "follows_update", func(t *testing.T, b schedstore.Store) {
 		mustCreate(t, b, sampleTask("moving"))
 		up := taskWith("moving", func(t *schedstore.Task) { t.Args = []any{"weekly"} })
 		if err := b.Update(t.Context(), up); err != nil {
@@ -133,7 +133,7 @@ func testFind(t *testing.T, s *suite) {
 
 	// Strings that look like SQL, or like LIKE patterns, are data: stored
 	// verbatim and matched exactly.
-	s.leaf(t, "sql_lookalikes", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "sql_lookalikes", func(t *testing.T, b schedstore.Store) {
 		evil := taskWith("id'); DROP TABLE scheduled_tasks; --", func(t *schedstore.Task) {
 			t.TaskName = "'); DROP TABLE scheduled_tasks; --"
 			t.Description = `\' OR 1=1 -- 100% a_b \\ "q" ` + "`x`"

@@ -16,10 +16,10 @@ import (
 // testModel makes random calls against the backend and the in-memory
 // model and compares every result, and ListAll every fullEvery calls.
 func testModel(t *testing.T, s *suite) {
-	s.leaf(t, "random_calls", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "random_calls", func(t *testing.T, b schedstore.Store) {
 		seed, n := modelSeed(t), modelOps(t)
 		t.Logf("seed %d, %d calls (replay: %s=%d)", seed, n, seedEnv, seed)
-		r := &runner{
+		r := &modelRun{
 			t: t, b: b, m: newModel(), seed: seed,
 			rng:    rand.New(rand.NewPCG(seed, 0x5c4ed5)),
 			defs:   map[string]defKey{},
@@ -27,12 +27,7 @@ func testModel(t *testing.T, s *suite) {
 			fired:  map[fireKey]window{},
 			counts: map[string]int{},
 		}
-		// A backend without Store fails the store area; here it still gets
-		// the Backend calls.
-		r.st, _ = b.(schedstore.Store)
-		if r.st == nil {
-			t.Logf("the backend (%T) is not a schedstore.Store: no Store calls", b)
-		}
+		r.st = b
 		for r.step = 1; r.step <= n; r.step++ {
 			r.randomCall()
 			if r.step%fullEvery == 0 {
@@ -46,9 +41,9 @@ func testModel(t *testing.T, s *suite) {
 
 const fullEvery = 25
 
-type runner struct {
+type modelRun struct {
 	t    *testing.T
-	b    schedstore.Backend
+	b    schedstore.Store
 	st   schedstore.Store // b as a Store, or nil
 	m    *model
 	rng  *rand.Rand
@@ -71,7 +66,7 @@ type runner struct {
 
 type window struct{ before, after time.Time }
 
-func (r *runner) randomCall() {
+func (r *modelRun) randomCall() {
 	if r.st != nil && r.rng.IntN(4) == 0 {
 		r.randomStoreCall()
 		return
@@ -86,12 +81,12 @@ func (r *runner) randomCall() {
 	case x < 56:
 		r.get()
 	case x < 63:
-		r.list("ListAll", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+		r.list("ListAll", func(b schedstore.Store) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
 	case x < 70:
-		r.list("ListEnabled", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListEnabled(r.t.Context()) })
+		r.list("ListEnabled", func(b schedstore.Store) ([]*schedstore.Task, error) { return b.ListEnabled(r.t.Context()) })
 	case x < 80:
 		now := r.dueNow()
-		r.list(fmt.Sprintf("ListDue(%v)", now), func(b schedstore.Backend) ([]*schedstore.Task, error) {
+		r.list(fmt.Sprintf("ListDue(%v)", now), func(b schedstore.Store) ([]*schedstore.Task, error) {
 			return b.ListDue(r.t.Context(), now)
 		})
 	case x < 90:
@@ -103,7 +98,7 @@ func (r *runner) randomCall() {
 	}
 }
 
-func (r *runner) create() {
+func (r *modelRun) create() {
 	id := r.pickID()
 	if r.rng.IntN(10) == 0 {
 		id = ""
@@ -135,7 +130,7 @@ func (r *runner) create() {
 	}
 }
 
-func (r *runner) update() {
+func (r *modelRun) update() {
 	in, k := r.randomTask(r.pickID())
 	if r.rng.IntN(3) == 0 {
 		// Optimistic: the stored Version, or one behind or ahead of it.
@@ -166,7 +161,7 @@ func (r *runner) update() {
 	}
 }
 
-func (r *runner) delete() {
+func (r *modelRun) delete() {
 	id := r.pickID()
 	r.note("Delete(%q)", id)
 	gotB, errB := r.b.Delete(r.t.Context(), id)
@@ -180,7 +175,7 @@ func (r *runner) delete() {
 	r.dropClaims(id)
 }
 
-func (r *runner) get() {
+func (r *modelRun) get() {
 	id := r.pickID()
 	r.note("Get(%q)", id)
 	gotB, errB := r.b.Get(r.t.Context(), id)
@@ -192,7 +187,7 @@ func (r *runner) get() {
 	}
 }
 
-func (r *runner) list(call string, f func(schedstore.Backend) ([]*schedstore.Task, error)) {
+func (r *modelRun) list(call string, f func(schedstore.Store) ([]*schedstore.Task, error)) {
 	r.note("%s", call)
 	gotB, errB := f(r.b)
 	gotM, errM := f(r.m)
@@ -203,14 +198,14 @@ func (r *runner) list(call string, f func(schedstore.Backend) ([]*schedstore.Tas
 	r.diff(call, gotM, gotB)
 }
 
-func (r *runner) compareAll() {
-	r.list("ListAll (periodic)", func(b schedstore.Backend) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+func (r *modelRun) compareAll() {
+	r.list("ListAll (periodic)", func(b schedstore.Store) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
 	if r.st != nil {
 		r.compareFires()
 	}
 }
 
-func (r *runner) updateRunTimes() {
+func (r *modelRun) updateRunTimes() {
 	id := r.pickID()
 	var last, next time.Time
 	if p := r.maybeTime(randRunTimes); p != nil {
@@ -230,7 +225,7 @@ func (r *runner) updateRunTimes() {
 	}
 }
 
-func (r *runner) find() {
+func (r *modelRun) find() {
 	k := r.randomDef()
 	if len(r.defs) > 0 && r.rng.IntN(3) != 0 {
 		// Mostly ask for a stored definition, respelled.
@@ -258,7 +253,7 @@ func (r *runner) find() {
 	r.diff("FindByDefinition", matches[i], gotB)
 }
 
-func (r *runner) clear() {
+func (r *modelRun) clear() {
 	r.note("Clear()")
 	nB, errB := r.b.Clear(r.t.Context())
 	nM, errM := r.m.Clear(r.t.Context())

@@ -8,7 +8,7 @@ import (
 )
 
 func testTimes(t *testing.T, s *suite) {
-	s.leaf(t, "zones_mean_the_same_instant", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "zones_mean_the_same_instant", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("zoned", func(t *schedstore.Task) {
 			t.CreatedAt = time.Date(2024, 3, 10, 2, 30, 0, 123456789, kolkata)
 			t.LastRunAt = at(time.Date(1969, 12, 31, 19, 59, 59, 999999999, stJohns))
@@ -28,7 +28,7 @@ func testTimes(t *testing.T, s *suite) {
 			mustListDue(t, b, want.NextRunAt.In(kolkata)))
 	})
 
-	s.leaf(t, "truncated_not_rounded", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "truncated_not_rounded", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("trunc", func(t *schedstore.Task) {
 			t.CreatedAt = base.Add(999 * time.Nanosecond)
 			t.NextRunAt = at(base.Add(999 * time.Nanosecond))
@@ -43,7 +43,7 @@ func testTimes(t *testing.T, s *suite) {
 		diff(t, "ListDue at the truncated NextRunAt", []*schedstore.Task{got}, mustListDue(t, b, base))
 	})
 
-	s.leaf(t, "list_all_orders_by_microsecond", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "list_all_orders_by_microsecond", func(t *testing.T, b schedstore.Store) {
 		// The later task has the smaller ID, so lost precision shows as
 		// ID order.
 		byID := mustCreateAll(t, b,
@@ -52,14 +52,14 @@ func testTimes(t *testing.T, s *suite) {
 		diff(t, "ListAll of tasks created 1µs apart", pick(t, byID, "b-first", "a-second"), mustListAll(t, b))
 	})
 
-	s.leaf(t, "list_enabled_orders_by_microsecond", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "list_enabled_orders_by_microsecond", func(t *testing.T, b schedstore.Store) {
 		byID := mustCreateAll(t, b,
 			dueTask("b-first", 0, at(base)),
 			dueTask("a-second", 0, at(base.Add(time.Microsecond))))
 		diff(t, "ListEnabled of tasks due 1µs apart", pick(t, byID, "b-first", "a-second"), mustListEnabled(t, b))
 	})
 
-	s.leaf(t, "list_due_boundary_microsecond", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "list_due_boundary_microsecond", func(t *testing.T, b schedstore.Store) {
 		byID := mustCreateAll(t, b,
 			dueTask("b-first", 0, at(base)),
 			dueTask("a-second", 0, at(base.Add(time.Microsecond))))
@@ -71,7 +71,7 @@ func testTimes(t *testing.T, s *suite) {
 
 	// schedstore.Validate accepts years 1000 through 9999, so every backend
 	// must store them.
-	s.leaf(t, "storable_range", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "storable_range", func(t *testing.T, b schedstore.Store) {
 		lo := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
 		hi := time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
 		byID := mustCreateAll(t, b,

@@ -10,7 +10,7 @@ import (
 )
 
 func testPayload(t *testing.T, s *suite) {
-	s.leaf(t, "args_512KiB", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "args_512KiB", func(t *testing.T, b schedstore.Store) {
 		const size = 512 << 10
 		chunk := strings.Repeat("0123456789abcdef", 63) + "ünï©ødé-😀" // not only ASCII
 		var args []any
@@ -30,7 +30,7 @@ func testPayload(t *testing.T, s *suite) {
 
 	// Integers beyond 2^53 lose digits through float64; the contract reads
 	// numbers back as json.Number with the exact text.
-	s.leaf(t, "exact_integers", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "exact_integers", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("ints", func(t *schedstore.Task) {
 			t.Args = []any{
 				json.Number("9007199254740993"), // 2^53+1
@@ -70,7 +70,7 @@ func testPayload(t *testing.T, s *suite) {
 
 	// Read-back Args and Kwargs are never nil, at the top and inside, from
 	// every method that returns tasks.
-	s.leaf(t, "read_back_shape", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "read_back_shape", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("flat", func(t *schedstore.Task) {
 			t.Args, t.Kwargs = nil, nil
 			t.NextRunAt = at(past)

@@ -105,7 +105,7 @@ func badInputs() []badInput {
 
 func testValidation(t *testing.T, s *suite) {
 	for _, c := range badInputs() {
-		s.leaf(t, c.name, func(t *testing.T, b schedstore.Backend) {
+		s.leaf(t, c.name, func(t *testing.T, b schedstore.Store) {
 			if c.on != "update" {
 				in := taskWith("bad-create", c.edit)
 				wantField(t, "Create", b.Create(t.Context(), in), c.field)
@@ -124,7 +124,7 @@ func testValidation(t *testing.T, s *suite) {
 		})
 	}
 
-	s.leaf(t, "accepted_schedules", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "accepted_schedules", func(t *testing.T, b schedstore.Store) {
 		for i, sc := range []struct {
 			typ  schedstore.ScheduleType
 			expr string
@@ -154,7 +154,7 @@ func testValidation(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "accepted_limits", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "accepted_limits", func(t *testing.T, b schedstore.Store) {
 		in := taskWith(strings.Repeat("i", schedstore.MaxNameBytes), func(t *schedstore.Task) {
 			t.TaskName = strings.Repeat("n", schedstore.MaxNameBytes)
 			t.Description = strings.Repeat("d", schedstore.MaxDescriptionBytes)

@@ -16,7 +16,7 @@ import (
 
 // reconcile adopts the backend's UpdatedAt for a task last changed by
 // UpdateRunTimes, after checking that it is a time of that call.
-func (r *runner) reconcile(want, got *schedstore.Task) {
+func (r *modelRun) reconcile(want, got *schedstore.Task) {
 	w, ok := r.fuzzy[want.ID]
 	if !ok || want.ID != got.ID {
 		return
@@ -31,13 +31,13 @@ func (r *runner) reconcile(want, got *schedstore.Task) {
 	delete(r.fuzzy, want.ID)
 }
 
-func (r *runner) checkNow(what string, got time.Time, w window) {
+func (r *modelRun) checkNow(what string, got time.Time, w window) {
 	if !isStamp(got) || got.Before(w.before.Add(-clockTolerance).Truncate(time.Microsecond)) || got.After(w.after.Add(clockTolerance)) {
 		r.failf("%s = %v: want a UTC time in whole microseconds between %v and %v", what, got, w.before.UTC(), w.after.UTC())
 	}
 }
 
-func (r *runner) note(format string, args ...any) {
+func (r *modelRun) note(format string, args ...any) {
 	const keep = 20
 	if len(r.recent) == keep {
 		r.recent = r.recent[1:]
@@ -45,13 +45,13 @@ func (r *runner) note(format string, args ...any) {
 	r.recent = append(r.recent, fmt.Sprintf("%d: ", r.step)+fmt.Sprintf(format, args...))
 }
 
-func (r *runner) failf(format string, args ...any) {
+func (r *modelRun) failf(format string, args ...any) {
 	r.t.Helper()
 	r.t.Fatalf("seed %d (replay: %s=%d), call %d: %s\nlast calls:\n  %s",
 		r.seed, seedEnv, r.seed, r.step, fmt.Sprintf(format, args...), strings.Join(r.recent, "\n  "))
 }
 
-func (r *runner) diff(what string, want, got any, opts ...cmp.Option) {
+func (r *modelRun) diff(what string, want, got any, opts ...cmp.Option) {
 	r.t.Helper()
 	if d := cmp.Diff(want, got, taskOpts, cmp.Options(opts)); d != "" {
 		r.failf("%s differs from the model (-model +backend):\n%s", what, d)
@@ -60,7 +60,7 @@ func (r *runner) diff(what string, want, got any, opts ...cmp.Option) {
 
 // sameErr fails unless the backend and the model failed alike: the same
 // sentinel, and for invalid input the same field.
-func (r *runner) sameErr(call string, errB, errM error) {
+func (r *modelRun) sameErr(call string, errB, errM error) {
 	r.t.Helper()
 	cb, cm := errClass(errB), errClass(errM)
 	r.counts[strings.TrimSpace(strings.SplitN(call, "(", 2)[0])+": "+cm]++
@@ -90,7 +90,7 @@ func errClass(err error) string {
 	return "other error"
 }
 
-func (r *runner) summary() string {
+func (r *modelRun) summary() string {
 	keys := slices.Sorted(maps.Keys(r.counts))
 	parts := make([]string, len(keys))
 	for i, k := range keys {

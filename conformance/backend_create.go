@@ -10,7 +10,7 @@ import (
 )
 
 func testCreate(t *testing.T, s *suite) {
-	s.leaf(t, "stores_every_field", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "stores_every_field", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("create-1", func(t *schedstore.Task) {
 			t.Enabled = false
 			t.LastRunAt = at(base.Add(-time.Hour))
@@ -21,14 +21,14 @@ func testCreate(t *testing.T, s *suite) {
 		diff(t, "ListAll after Create", []*schedstore.Task{want}, mustListAll(t, b))
 	})
 
-	s.leaf(t, "duplicate_id", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "duplicate_id", func(t *testing.T, b schedstore.Store) {
 		want := mustCreate(t, b, sampleTask("dup"))
 		again := taskWith("dup", func(t *schedstore.Task) { t.TaskName = "other" })
 		wantIs(t, "second Create with the same ID", b.Create(t.Context(), again), schedstore.ErrAlreadyExists)
 		diff(t, "ListAll after the duplicate", []*schedstore.Task{want}, mustListAll(t, b))
 	})
 
-	s.leaf(t, "empty_id_gets_uuid", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "empty_id_gets_uuid", func(t *testing.T, b schedstore.Store) {
 		first, second := sampleTask(""), sampleTask("")
 		w1, w2 := mustCreate(t, b, first), mustCreate(t, b, second)
 		for _, id := range []string{first.ID, second.ID} {
@@ -43,7 +43,7 @@ func testCreate(t *testing.T, s *suite) {
 		diff(t, "Get of the second assigned ID", w2, mustGet(t, b, second.ID))
 	})
 
-	s.leaf(t, "zero_created_at_is_now", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "zero_created_at_is_now", func(t *testing.T, b schedstore.Store) {
 		in := sampleTask("now")
 		before := time.Now()
 		want := mustCreate(t, b, in)
@@ -52,7 +52,7 @@ func testCreate(t *testing.T, s *suite) {
 		diff(t, "Get", want, mustGet(t, b, "now"))
 	})
 
-	s.leaf(t, "given_created_at_kept", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "given_created_at_kept", func(t *testing.T, b schedstore.Store) {
 		in := taskWith("given", func(t *schedstore.Task) {
 			t.CreatedAt = time.Date(2020, 2, 29, 23, 59, 59, 999999999, kolkata)
 		})
@@ -67,7 +67,7 @@ func testCreate(t *testing.T, s *suite) {
 
 	// A backend that keeps references to the caller's values (the in-memory
 	// kind) would let later edits of them change the stored task.
-	s.leaf(t, "no_shared_references", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "no_shared_references", func(t *testing.T, b schedstore.Store) {
 		in := sampleTask("copy")
 		want := mustCreate(t, b, in)
 		in.Args[0] = "changed"

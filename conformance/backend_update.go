@@ -8,7 +8,7 @@ import (
 )
 
 func testUpdate(t *testing.T, s *suite) {
-	s.leaf(t, "replaces_all_but_id_and_created_at", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "replaces_all_but_id_and_created_at", func(t *testing.T, b schedstore.Store) {
 		created := mustCreate(t, b, taskWith("upd", func(t *schedstore.Task) { t.CreatedAt = base }))
 		up := &schedstore.Task{
 			ID:           "upd",
@@ -39,7 +39,7 @@ func testUpdate(t *testing.T, s *suite) {
 		diff(t, "Get after Update", want, mustGet(t, b, "upd"))
 	})
 
-	s.leaf(t, "clears_optional_fields", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "clears_optional_fields", func(t *testing.T, b schedstore.Store) {
 		created := mustCreate(t, b, taskWith("clr", func(t *schedstore.Task) { t.LastRunAt = at(base) }))
 		up := &schedstore.Task{ID: "clr", TaskName: "bare", ScheduleType: schedstore.ScheduleInterval, Schedule: "5m"}
 		if err := b.Update(t.Context(), up); err != nil {
@@ -54,12 +54,12 @@ func testUpdate(t *testing.T, s *suite) {
 		diff(t, "Get after an Update that clears every optional field", want, got)
 	})
 
-	s.leaf(t, "missing_id", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "missing_id", func(t *testing.T, b schedstore.Store) {
 		wantIs(t, "Update of a missing ID", b.Update(t.Context(), sampleTask("ghost")), schedstore.ErrNotFound)
 		wantEmpty(t, "after Update of a missing ID", b)
 	})
 
-	s.leaf(t, "only_that_row", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "only_that_row", func(t *testing.T, b schedstore.Store) {
 		other := mustCreate(t, b, sampleTask("other"))
 		mustCreate(t, b, sampleTask("target"))
 		up := taskWith("target", func(t *schedstore.Task) { t.TaskName = "changed" })
@@ -69,7 +69,7 @@ func testUpdate(t *testing.T, s *suite) {
 		diff(t, "the row not updated", other, mustGet(t, b, "other"))
 	})
 
-	s.leaf(t, "updated_at_moves_forward", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "updated_at_moves_forward", func(t *testing.T, b schedstore.Store) {
 		created := mustCreate(t, b, sampleTask("fwd"))
 		up := sampleTask("fwd")
 		if err := b.Update(t.Context(), up); err != nil {
@@ -81,14 +81,14 @@ func testUpdate(t *testing.T, s *suite) {
 		diff(t, "Get UpdatedAt", up.UpdatedAt, mustGet(t, b, "fwd").UpdatedAt)
 	})
 
-	s.leaf(t, "version", func(t *testing.T, b schedstore.Backend) { testVersion(t, b) })
+	s.leaf(t, "version", func(t *testing.T, b schedstore.Store) { testVersion(t, b) })
 }
 
 // testVersion walks one task through optimistic updates: a matching
 // Version succeeds and is written back bumped, a stale one fails with
 // ErrConflict and changes nothing, zero skips the check, and every change
 // of the row (UpdateRunTimes too) bumps the stored Version.
-func testVersion(t *testing.T, b schedstore.Backend) {
+func testVersion(t *testing.T, b schedstore.Store) {
 	created := mustCreate(t, b, sampleTask("ver")) // checks the written-back Version 1
 	up := taskWith("ver", setDesc("by version 1"))
 	up.Version = 1

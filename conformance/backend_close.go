@@ -7,7 +7,7 @@ import (
 )
 
 func testClose(t *testing.T, s *suite) {
-	s.leaf(t, "idempotent", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "idempotent", func(t *testing.T, b schedstore.Store) {
 		if err := b.Close(); err != nil {
 			t.Fatalf("first Close: %v", err)
 		}
@@ -16,7 +16,7 @@ func testClose(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "every_method_after_close", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "every_method_after_close", func(t *testing.T, b schedstore.Store) {
 		mustCreate(t, b, sampleTask("stored"))
 		if err := b.Close(); err != nil {
 			t.Fatalf("Close: %v", err)

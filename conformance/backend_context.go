@@ -14,13 +14,13 @@ import (
 const promptly = 10 * time.Second
 
 func testContext(t *testing.T, s *suite) {
-	s.leaf(t, "cancelled", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "cancelled", func(t *testing.T, b schedstore.Store) {
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		everyMethodFails(t, b, ctx, context.Canceled)
 	})
 
-	s.leaf(t, "deadline_exceeded", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "deadline_exceeded", func(t *testing.T, b schedstore.Store) {
 		ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
 		defer cancel()
 		everyMethodFails(t, b, ctx, context.DeadlineExceeded)
@@ -29,7 +29,7 @@ func testContext(t *testing.T, s *suite) {
 
 // everyMethodFails calls every method with the done ctx and wants each to
 // return want promptly, having changed nothing.
-func everyMethodFails(t *testing.T, b schedstore.Backend, ctx context.Context, want error) {
+func everyMethodFails(t *testing.T, b schedstore.Store, ctx context.Context, want error) {
 	t.Helper()
 	mustCreate(t, b, sampleTask("stored"))
 	before := mustListAll(t, b)

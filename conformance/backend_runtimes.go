@@ -8,7 +8,7 @@ import (
 )
 
 func testRunTimes(t *testing.T, s *suite) {
-	s.leaf(t, "sets_times_and_updated_at", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "sets_times_and_updated_at", func(t *testing.T, b schedstore.Store) {
 		// Created long ago, so an UpdatedAt left as it was shows.
 		created := mustCreate(t, b, taskWith("rt", func(t *schedstore.Task) { t.CreatedAt = past }))
 		last := base.Add(-time.Hour + 789*time.Nanosecond).In(kolkata)
@@ -30,7 +30,7 @@ func testRunTimes(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "zero_stores_nil", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "zero_stores_nil", func(t *testing.T, b schedstore.Store) {
 		created := mustCreate(t, b, taskWith("rt", func(t *schedstore.Task) { t.LastRunAt = at(past) }))
 		for i, c := range []struct {
 			name       string
@@ -56,13 +56,13 @@ func testRunTimes(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "missing_id", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "missing_id", func(t *testing.T, b schedstore.Store) {
 		wantIs(t, "UpdateRunTimes of a missing ID",
 			b.UpdateRunTimes(t.Context(), "ghost", base, base.Add(time.Hour)), schedstore.ErrNotFound)
 		wantEmpty(t, "after UpdateRunTimes of a missing ID", b)
 	})
 
-	s.leaf(t, "only_that_row", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "only_that_row", func(t *testing.T, b schedstore.Store) {
 		other := mustCreate(t, b, sampleTask("other"))
 		mustCreate(t, b, sampleTask("target"))
 		if err := b.UpdateRunTimes(t.Context(), "target", base, base.Add(time.Minute)); err != nil {
@@ -71,7 +71,7 @@ func testRunTimes(t *testing.T, s *suite) {
 		diff(t, "the row not updated", other, mustGet(t, b, "other"))
 	})
 
-	s.leaf(t, "moves_task_into_due", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "moves_task_into_due", func(t *testing.T, b schedstore.Store) {
 		created := mustCreate(t, b, dueTask("later", 0, at(base.Add(time.Hour))))
 		wantNone(t, "ListDue before UpdateRunTimes", mustListDue(t, b, base))
 		if err := b.UpdateRunTimes(t.Context(), "later", past, base); err != nil {

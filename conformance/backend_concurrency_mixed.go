@@ -75,7 +75,7 @@ func dueCompare(a, b *schedstore.Task) int {
 // mixedOperations runs writers that update, delete, re-create and advance
 // a few shared tasks while reading them, and accepts only the errors the
 // contract allows for a task that another goroutine may have deleted.
-func mixedOperations(t *testing.T, b schedstore.Backend) {
+func mixedOperations(t *testing.T, b schedstore.Store) {
 	const goroutines, ops, tasks = 16, 50, 8
 	idOf := func(i int) string { return fmt.Sprintf("shared-%d", i) }
 	for i := range tasks {

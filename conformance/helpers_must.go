@@ -9,7 +9,7 @@ import (
 
 // mustCreate creates in, checks the write-back every Create owes its caller
 // and returns the task the backend must now read back.
-func mustCreate(t testing.TB, b schedstore.Backend, in *schedstore.Task) *schedstore.Task {
+func mustCreate(t testing.TB, b schedstore.Store, in *schedstore.Task) *schedstore.Task {
 	t.Helper()
 	if err := b.Create(t.Context(), in); err != nil {
 		t.Fatalf("Create(%q): %v", in.ID, err)
@@ -31,7 +31,7 @@ func mustCreate(t testing.TB, b schedstore.Backend, in *schedstore.Task) *scheds
 
 // mustCreateAll creates the tasks in order and returns the read-back form
 // of each, keyed by ID.
-func mustCreateAll(t testing.TB, b schedstore.Backend, in ...*schedstore.Task) map[string]*schedstore.Task {
+func mustCreateAll(t testing.TB, b schedstore.Store, in ...*schedstore.Task) map[string]*schedstore.Task {
 	t.Helper()
 	out := make(map[string]*schedstore.Task, len(in))
 	for _, task := range in {
@@ -56,7 +56,7 @@ func pick(t testing.TB, byID map[string]*schedstore.Task, ids ...string) []*sche
 	return out
 }
 
-func mustGet(t testing.TB, b schedstore.Backend, id string) *schedstore.Task {
+func mustGet(t testing.TB, b schedstore.Store, id string) *schedstore.Task {
 	t.Helper()
 	got, err := b.Get(t.Context(), id)
 	if err != nil {
@@ -65,7 +65,7 @@ func mustGet(t testing.TB, b schedstore.Backend, id string) *schedstore.Task {
 	return got
 }
 
-func mustListAll(t testing.TB, b schedstore.Backend) []*schedstore.Task {
+func mustListAll(t testing.TB, b schedstore.Store) []*schedstore.Task {
 	t.Helper()
 	got, err := b.ListAll(t.Context())
 	if err != nil {
@@ -74,7 +74,7 @@ func mustListAll(t testing.TB, b schedstore.Backend) []*schedstore.Task {
 	return got
 }
 
-func mustListEnabled(t testing.TB, b schedstore.Backend) []*schedstore.Task {
+func mustListEnabled(t testing.TB, b schedstore.Store) []*schedstore.Task {
 	t.Helper()
 	got, err := b.ListEnabled(t.Context())
 	if err != nil {
@@ -83,7 +83,7 @@ func mustListEnabled(t testing.TB, b schedstore.Backend) []*schedstore.Task {
 	return got
 }
 
-func mustListDue(t testing.TB, b schedstore.Backend, now time.Time) []*schedstore.Task {
+func mustListDue(t testing.TB, b schedstore.Store, now time.Time) []*schedstore.Task {
 	t.Helper()
 	got, err := b.ListDue(t.Context(), now)
 	if err != nil {
@@ -92,7 +92,7 @@ func mustListDue(t testing.TB, b schedstore.Backend, now time.Time) []*schedstor
 	return got
 }
 
-func mustFind(t testing.TB, b schedstore.Backend, d *schedstore.Task) *schedstore.Task {
+func mustFind(t testing.TB, b schedstore.Store, d *schedstore.Task) *schedstore.Task {
 	t.Helper()
 	got, err := b.FindByDefinition(t.Context(), d.TaskName, d.ScheduleType, d.Schedule, d.Args, d.Kwargs)
 	if err != nil {
@@ -103,7 +103,7 @@ func mustFind(t testing.TB, b schedstore.Backend, d *schedstore.Task) *schedstor
 
 // wantEmpty fails t unless the backend stores no task: the proof that a
 // rejected call wrote nothing.
-func wantEmpty(t testing.TB, what string, b schedstore.Backend) {
+func wantEmpty(t testing.TB, what string, b schedstore.Store) {
 	t.Helper()
 	if got := mustListAll(t, b); len(got) != 0 {
 		t.Errorf("%s: ListAll has %d tasks, want none; first: %+v", what, len(got), got[0])

@@ -11,10 +11,10 @@ import (
 // server, the promise that keeps latency flat on PostgreSQL and MySQL. The
 // first call of each may prepare a statement, so it only warms up.
 func testRoundTrips(t *testing.T, s *suite) {
-	if s.h.NewCountedBackend == nil {
-		t.Fatalf("dialect %q is not Embedded, so Harness.NewCountedBackend must count its round trips", s.h.Dialect)
+	if s.h.NewCountedStore == nil {
+		t.Fatalf("dialect %q is not Embedded, so Harness.NewCountedStore must count its round trips", s.h.Dialect)
 	}
-	b, trips := s.h.NewCountedBackend(t)
+	b, trips := s.h.NewCountedStore(t)
 	mustCreate(t, b, sampleTask("rt"))
 	var table strings.Builder
 	w := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)

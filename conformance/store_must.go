@@ -25,17 +25,7 @@ var ignoreFiredAt = cmpopts.IgnoreFields(schedstore.Fire{}, "FiredAt")
 // storeLeaf is leaf for a test of the Store methods.
 func (s *suite) storeLeaf(t *testing.T, name string, fn func(t *testing.T, st schedstore.Store)) {
 	t.Helper()
-	s.leaf(t, name, func(t *testing.T, b schedstore.Backend) { fn(t, storeOf(t, b)) })
-}
-
-// storeOf returns b as a Store: every adapter implements it.
-func storeOf(t testing.TB, b schedstore.Backend) schedstore.Store {
-	t.Helper()
-	st, ok := b.(schedstore.Store)
-	if !ok {
-		t.Fatalf("the backend (%T) does not implement schedstore.Store; every adapter must", b)
-	}
-	return st
+	s.leaf(t, name, fn)
 }
 
 func mustClaim(t testing.TB, st schedstore.Store, owner string, now time.Time, lease time.Duration, limit int) []schedstore.Claim {

@@ -26,7 +26,7 @@ var unicodeSamples = []string{
 }
 
 func testUnicode(t *testing.T, s *suite) {
-	s.leaf(t, "every_text_field", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "every_text_field", func(t *testing.T, b schedstore.Store) {
 		kwargs := map[string]any{}
 		for i, s := range unicodeSamples {
 			kwargs[s] = unicodeSamples[len(unicodeSamples)-1-i]
@@ -50,7 +50,7 @@ func testUnicode(t *testing.T, s *suite) {
 
 	// NFC "é" and NFD "e\u0301" look alike but are different bytes, so they
 	// are different IDs and different task names.
-	s.leaf(t, "normalization_forms_distinct", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "normalization_forms_distinct", func(t *testing.T, b schedstore.Store) {
 		nfc := taskWith("caf\u00e9", setName("caf\u00e9"))
 		nfd := taskWith("cafe\u0301", setName("cafe\u0301"))
 		byID := mustCreateAll(t, b, nfc, nfd)
@@ -62,7 +62,7 @@ func testUnicode(t *testing.T, s *suite) {
 
 	// The limits count bytes, not characters: 255 bytes of 4-byte emoji
 	// fit, 256 bytes do not.
-	s.leaf(t, "multibyte_at_the_limit", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "multibyte_at_the_limit", func(t *testing.T, b schedstore.Store) {
 		in := taskWith(strings.Repeat("😀", 63)+"abc", setName(strings.Repeat("日", 85)))
 		want := mustCreate(t, b, in)
 		diff(t, "Get of a 255-byte multibyte ID", want, mustGet(t, b, in.ID))

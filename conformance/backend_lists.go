@@ -14,7 +14,7 @@ import (
 var byteOrderIDs = []string{"%", "10", "9", "B", "Z", "_", "a", "a ", "b", "e\u0301", "ä", "é"}
 
 func testLists(t *testing.T, s *suite) {
-	s.leaf(t, "empty", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "empty", func(t *testing.T, b schedstore.Store) {
 		if got := mustListAll(t, b); len(got) != 0 {
 			t.Errorf("ListAll on an empty store returned %d tasks", len(got))
 		}
@@ -26,7 +26,7 @@ func testLists(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "list_all_order", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "list_all_order", func(t *testing.T, b schedstore.Store) {
 		var in []*schedstore.Task
 		// Created in reverse, so insertion order cannot pass for ID order.
 		for i := len(byteOrderIDs) - 1; i >= 0; i-- {
@@ -42,7 +42,7 @@ func testLists(t *testing.T, s *suite) {
 		diff(t, "ListAll (CreatedAt, then ID in byte order)", pick(t, byID, order...), mustListAll(t, b))
 	})
 
-	s.leaf(t, "list_enabled_order", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "list_enabled_order", func(t *testing.T, b schedstore.Store) {
 		next := func(id string, n *time.Time, enabled bool, created time.Time) *schedstore.Task {
 			return taskWith(id, func(t *schedstore.Task) {
 				t.NextRunAt, t.Enabled, t.CreatedAt = n, enabled, created

@@ -72,15 +72,15 @@ var corruptions = []struct {
 	{"Kwargs", setKwargs("\x00", 1)},
 }
 
-func pickOne[T any](r *runner, xs []T) T { return xs[r.rng.IntN(len(xs))] }
+func pickOne[T any](r *modelRun, xs []T) T { return xs[r.rng.IntN(len(xs))] }
 
 // jitter moves at within its microsecond and into a random zone: the
 // same stored instant, spelled differently.
-func (r *runner) jitter(at time.Time) time.Time {
+func (r *modelRun) jitter(at time.Time) time.Time {
 	return at.Add(time.Duration(r.rng.IntN(1000))).In(pickOne(r, randZones))
 }
 
-func (r *runner) maybeTime(pool []time.Time) *time.Time {
+func (r *modelRun) maybeTime(pool []time.Time) *time.Time {
 	if r.rng.IntN(4) == 0 {
 		return nil
 	}
@@ -89,12 +89,12 @@ func (r *runner) maybeTime(pool []time.Time) *time.Time {
 }
 
 // spell returns the definition k in a random spelling.
-func (r *runner) spell(k defKey) (string, schedstore.ScheduleType, string, []any, map[string]any) {
+func (r *modelRun) spell(k defKey) (string, schedstore.ScheduleType, string, []any, map[string]any) {
 	sc := randSchedules[k.schedule]
 	return randNames[k.name], sc.typ, sc.expr, pickOne(r, randArgs[k.args]), pickOne(r, randKwargs[k.kwargs])
 }
 
-func (r *runner) randomDef() defKey {
+func (r *modelRun) randomDef() defKey {
 	return defKey{
 		r.rng.IntN(len(randNames)), r.rng.IntN(len(randSchedules)),
 		r.rng.IntN(len(randArgs)), r.rng.IntN(len(randKwargs)),
@@ -102,7 +102,7 @@ func (r *runner) randomDef() defKey {
 }
 
 // randomTask returns a valid task with ID id and its definition.
-func (r *runner) randomTask(id string) (*schedstore.Task, defKey) {
+func (r *modelRun) randomTask(id string) (*schedstore.Task, defKey) {
 	k := r.randomDef()
 	t := &schedstore.Task{
 		ID:          id,
@@ -122,7 +122,7 @@ func (r *runner) randomTask(id string) (*schedstore.Task, defKey) {
 }
 
 // maybeCorrupt makes t invalid one time in twelve and returns the field.
-func (r *runner) maybeCorrupt(t *schedstore.Task) string {
+func (r *modelRun) maybeCorrupt(t *schedstore.Task) string {
 	if r.rng.IntN(12) != 0 {
 		return ""
 	}
@@ -132,14 +132,14 @@ func (r *runner) maybeCorrupt(t *schedstore.Task) string {
 }
 
 // pickID prefers the pool but also asks for IDs the backend assigned.
-func (r *runner) pickID() string {
+func (r *modelRun) pickID() string {
 	if len(r.assigned) > 0 && r.rng.IntN(6) == 0 {
 		return pickOne(r, r.assigned)
 	}
 	return pickOne(r, randIDs)
 }
 
-func (r *runner) dueNow() time.Time {
+func (r *modelRun) dueNow() time.Time {
 	switch r.rng.IntN(6) {
 	case 0:
 		return time.Time{}

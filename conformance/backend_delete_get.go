@@ -7,13 +7,13 @@ import (
 )
 
 func testDeleteGet(t *testing.T, s *suite) {
-	s.leaf(t, "get_missing", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "get_missing", func(t *testing.T, b schedstore.Store) {
 		mustCreate(t, b, sampleTask("present"))
 		_, err := b.Get(t.Context(), "absent")
 		wantIs(t, "Get of a missing ID", err, schedstore.ErrNotFound)
 	})
 
-	s.leaf(t, "delete_existing", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "delete_existing", func(t *testing.T, b schedstore.Store) {
 		mustCreate(t, b, sampleTask("gone"))
 		kept := mustCreate(t, b, sampleTask("kept"))
 		deleted, err := b.Delete(t.Context(), "gone")
@@ -29,14 +29,14 @@ func testDeleteGet(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "delete_missing", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "delete_missing", func(t *testing.T, b schedstore.Store) {
 		deleted, err := b.Delete(t.Context(), "never")
 		if err != nil || deleted {
 			t.Errorf("Delete on an empty store = %v, %v; want false, nil", deleted, err)
 		}
 	})
 
-	s.leaf(t, "get_returns_stored", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "get_returns_stored", func(t *testing.T, b schedstore.Store) {
 		a := mustCreate(t, b, sampleTask("a"))
 		other := mustCreate(t, b, taskWith("b", func(t *schedstore.Task) { t.TaskName = "other" }))
 		diff(t, "Get(a)", a, mustGet(t, b, "a"))

@@ -28,7 +28,7 @@ var (
 // same but for Token, whose value the contract leaves open.
 type claimPair struct{ b, m schedstore.Claim }
 
-func (r *runner) randomStoreCall() {
+func (r *modelRun) randomStoreCall() {
 	switch x := r.rng.IntN(100); {
 	case x < 35:
 		r.claimDue()
@@ -47,7 +47,7 @@ func (r *runner) randomStoreCall() {
 	}
 }
 
-func (r *runner) nextDue() {
+func (r *modelRun) nextDue() {
 	r.note("NextDue()")
 	atB, okB, errB := r.st.NextDue(r.t.Context())
 	atM, okM, errM := r.m.NextDue(r.t.Context())
@@ -57,7 +57,7 @@ func (r *runner) nextDue() {
 	}
 }
 
-func (r *runner) claimDue() {
+func (r *modelRun) claimDue() {
 	owner, now := pickOne(r, randOwners), r.jitter(pickOne(r, randRunTimes))
 	lease, limit := pickOne(r, randLeases), 1+r.rng.IntN(4)
 	r.note("ClaimDue(%q, %v, %v, %d)", owner, now, lease, limit)
@@ -76,7 +76,7 @@ func (r *runner) claimDue() {
 }
 
 // takeClaim removes and returns a random outstanding claim, live or stale.
-func (r *runner) takeClaim() (claimPair, bool) {
+func (r *modelRun) takeClaim() (claimPair, bool) {
 	if len(r.claims) == 0 {
 		return claimPair{}, false
 	}
@@ -86,7 +86,7 @@ func (r *runner) takeClaim() (claimPair, bool) {
 	return p, true
 }
 
-func (r *runner) completeClaim() {
+func (r *modelRun) completeClaim() {
 	p, ok := r.takeClaim()
 	if !ok {
 		r.claimDue()
@@ -108,7 +108,7 @@ func (r *runner) completeClaim() {
 	}
 }
 
-func (r *runner) releaseClaim() {
+func (r *modelRun) releaseClaim() {
 	p, ok := r.takeClaim()
 	if !ok {
 		r.claimDue()
@@ -123,7 +123,7 @@ func (r *runner) releaseClaim() {
 // dropClaims forgets the claims of a deleted task: a new row with its ID
 // starts its tokens afresh in some dialects and not in others, which the
 // contract leaves open.
-func (r *runner) dropClaims(id string) {
+func (r *modelRun) dropClaims(id string) {
 	r.claims = slices.DeleteFunc(r.claims, func(p claimPair) bool { return p.b.Task.ID == id })
 	for k := range r.fired {
 		if k.taskID == id {
@@ -132,7 +132,7 @@ func (r *runner) dropClaims(id string) {
 	}
 }
 
-func (r *runner) ensure() {
+func (r *modelRun) ensure() {
 	id := ""
 	if r.rng.IntN(3) == 0 {
 		id = r.pickID()
@@ -176,7 +176,7 @@ func (r *runner) ensure() {
 	}
 }
 
-func (r *runner) listFires(id string, limit int) {
+func (r *modelRun) listFires(id string, limit int) {
 	r.note("ListFires(%q, %d)", id, limit)
 	gotB, errB := r.st.ListFires(r.t.Context(), id, limit)
 	gotM, errM := r.m.ListFires(r.t.Context(), id, limit)
@@ -193,7 +193,7 @@ func (r *runner) listFires(id string, limit int) {
 
 // reconcileFire adopts the backend's FiredAt for a fire the model has not
 // seen yet, after checking that it is a time of the CompleteClaim call.
-func (r *runner) reconcileFire(want *schedstore.Fire, got schedstore.Fire) {
+func (r *modelRun) reconcileFire(want *schedstore.Fire, got schedstore.Fire) {
 	k := fireKey{want.TaskID, want.ScheduledFor.UnixMicro()}
 	w, ok := r.fired[k]
 	if !ok || got.TaskID != want.TaskID || !got.ScheduledFor.Equal(want.ScheduledFor) {
@@ -210,7 +210,7 @@ func (r *runner) reconcileFire(want *schedstore.Fire, got schedstore.Fire) {
 	delete(r.fired, k)
 }
 
-func (r *runner) pruneFires() {
+func (r *modelRun) pruneFires() {
 	olderThan := pickOne(r, randOlderThan)
 	r.note("PruneFires(%v)", olderThan)
 	nB, errB := r.st.PruneFires(r.t.Context(), olderThan)
@@ -223,7 +223,7 @@ func (r *runner) pruneFires() {
 
 // compareFires compares the ledger of every task the model has fires
 // for; the random ListFires calls look for fires the model lacks.
-func (r *runner) compareFires() {
+func (r *modelRun) compareFires() {
 	r.m.mu.Lock()
 	withFires := map[string]bool{}
 	for k := range r.m.fires {

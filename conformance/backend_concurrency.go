@@ -10,9 +10,9 @@ import (
 )
 
 // The concurrency tests assert outcomes, never overlap, so they hold for a
-// database that serializes writers (Capabilities.SingleWriter) too.
+// database that serializes writers (SQLite) too.
 func testConcurrency(t *testing.T, s *suite) {
-	s.leaf(t, "same_id_create", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "same_id_create", func(t *testing.T, b schedstore.Store) {
 		const n = 32
 		tasks := make([]*schedstore.Task, n)
 		errs := make([]error, n)
@@ -38,7 +38,7 @@ func testConcurrency(t *testing.T, s *suite) {
 			[]*schedstore.Task{normalize(t, tasks[winner])}, mustListAll(t, b))
 	})
 
-	s.leaf(t, "distinct_creates", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "distinct_creates", func(t *testing.T, b schedstore.Store) {
 		const writers, each = 16, 10
 		var mu sync.Mutex
 		want := map[string]*schedstore.Task{}
@@ -63,7 +63,7 @@ func testConcurrency(t *testing.T, s *suite) {
 		}
 	})
 
-	s.leaf(t, "mixed_operations", func(t *testing.T, b schedstore.Backend) { mixedOperations(t, b) })
+	s.leaf(t, "mixed_operations", func(t *testing.T, b schedstore.Store) { mixedOperations(t, b) })
 }
 
 // race runs f(0..n-1) on n goroutines released together, to make the calls

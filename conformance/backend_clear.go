@@ -7,7 +7,7 @@ import (
 )
 
 func testClear(t *testing.T, s *suite) {
-	s.leaf(t, "counts_and_empties", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "counts_and_empties", func(t *testing.T, b schedstore.Store) {
 		mustCreateAll(t, b, sampleTask("a"), sampleTask("b"),
 			taskWith("c", func(t *schedstore.Task) { t.Enabled = false }))
 		n, err := b.Clear(t.Context())
@@ -24,7 +24,7 @@ func testClear(t *testing.T, s *suite) {
 		diff(t, "ListAll after creating a cleared ID again", []*schedstore.Task{want}, mustListAll(t, b))
 	})
 
-	s.leaf(t, "empty_store", func(t *testing.T, b schedstore.Backend) {
+	s.leaf(t, "empty_store", func(t *testing.T, b schedstore.Store) {
 		if n, err := b.Clear(t.Context()); err != nil || n != 0 {
 			t.Errorf("Clear on an empty store = %d, %v; want 0, nil", n, err)
 		}
