@@ -46,24 +46,28 @@ type Generated[ID, R, C, CP, UP, FP any] struct {
 	Retry func(ctx context.Context, write func() (int64, error)) (int64, error)
 }
 
-func (g *Generated[ID, R, C, CP, UP, FP]) write(ctx context.Context, write func() (int64, error)) (int64, error) {
-	if g.Retry == nil {
-		return write()
-	}
-	return g.Retry(ctx, write)
-}
-
 // CreateTask implements Dialect.
 func (g *Generated[ID, R, C, CP, UP, FP]) CreateTask(ctx context.Context, r taskrow.Row) error {
-	p := g.CreateParams(r)
-	_, err := g.write(ctx, func() (int64, error) { return 0, g.Q.CreateTask(ctx, p) })
+	var err error
+	if p := g.CreateParams(r); g.Retry == nil {
+		err = g.Q.CreateTask(ctx, p)
+	} else {
+		retried := p // only a retried write moves its parameters to the heap
+		_, err = g.Retry(ctx, func() (int64, error) { return 0, g.Q.CreateTask(ctx, retried) })
+	}
 	return g.Interpret("create", r.ID, err)
 }
 
 // UpdateTask implements Dialect.
 func (g *Generated[ID, R, C, CP, UP, FP]) UpdateTask(ctx context.Context, r taskrow.Row, expectedVersion int64) (int64, error) {
-	p := g.UpdateParams(r, expectedVersion)
-	n, err := g.write(ctx, func() (int64, error) { return g.Q.UpdateTask(ctx, p) })
+	var n int64
+	var err error
+	if p := g.UpdateParams(r, expectedVersion); g.Retry == nil {
+		n, err = g.Q.UpdateTask(ctx, p)
+	} else {
+		retried := p
+		n, err = g.Retry(ctx, func() (int64, error) { return g.Q.UpdateTask(ctx, retried) })
+	}
 	return n, g.Interpret("update", r.ID, err)
 }
 
@@ -85,13 +89,25 @@ func (g *Generated[ID, R, C, CP, UP, FP]) TaskExists(ctx context.Context, id str
 
 // DeleteTask implements Dialect.
 func (g *Generated[ID, R, C, CP, UP, FP]) DeleteTask(ctx context.Context, id string) (int64, error) {
-	n, err := g.write(ctx, func() (int64, error) { return g.Q.DeleteTask(ctx, g.ID(id)) })
+	var n int64
+	var err error
+	if g.Retry == nil {
+		n, err = g.Q.DeleteTask(ctx, g.ID(id))
+	} else {
+		n, err = g.Retry(ctx, func() (int64, error) { return g.Q.DeleteTask(ctx, g.ID(id)) })
+	}
 	return n, g.Interpret("delete", id, err)
 }
 
 // ClearTasks implements Dialect.
 func (g *Generated[ID, R, C, CP, UP, FP]) ClearTasks(ctx context.Context) (int64, error) {
-	n, err := g.write(ctx, func() (int64, error) { return g.Q.ClearTasks(ctx) })
+	var n int64
+	var err error
+	if g.Retry == nil {
+		n, err = g.Q.ClearTasks(ctx)
+	} else {
+		n, err = g.Retry(ctx, func() (int64, error) { return g.Q.ClearTasks(ctx) })
+	}
 	return n, g.Interpret("clear", "", err)
 }
 
