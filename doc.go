@@ -1,10 +1,12 @@
 // Package schedstore stores scheduled task definitions (cron, interval and
 // one-time schedules) in PostgreSQL, MySQL/MariaDB or SQLite behind one
-// contract, the [Backend] interface.
+// contract, the [Backend] interface, and fires them from many scheduler
+// instances at once through its extension, the [Store] interface, which
+// every adapter implements.
 //
 // The contract is that of the Flowrra scheduler backends: create, update,
 // delete, get, list, list the due tasks, advance run times, clear, find a
-// task by its definition and close. Open a backend from a database URL with
+// task by its definition and close. Open a store from a database URL with
 // github.com/flowrra/schedstore/adapter.Open, or wrap a connection pool the
 // application already owns with one of the dialect packages under adapter/.
 //

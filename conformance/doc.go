@@ -1,51 +1,80 @@
-// Package conformance is the test suite every schedstore.Backend must pass.
-// It asserts the whole contract documented on schedstore.Backend and
-// schedstore.Task, so the PostgreSQL, MySQL and SQLite adapters are held to
-// one standard and cannot drift apart.
+// Package conformance is the test suite every schedstore.Store must pass.
+// It asserts the whole contract documented on schedstore.Backend,
+// schedstore.Store and schedstore.Task, and the migrations, so the
+// PostgreSQL, MySQL and SQLite adapters are held to one standard and
+// cannot drift apart.
 //
 // An adapter calls [Run] from an ordinary test, with a [Harness] that
-// returns a fresh, empty, migrated backend per call:
+// names its fresh databases and its Open and migrator:
 //
 //	func TestConformance(t *testing.T) {
 //		conformance.Run(t, conformance.Harness{
-//			Dialect: "postgres",
-//			NewBackend: func(t *testing.T) schedstore.Backend {
-//				b, err := postgres.Open(context.Background(), testdb.Postgres(t))
-//				if err != nil {
-//					t.Fatal(err)
-//				}
-//				t.Cleanup(func() { b.Close() })
-//				return b
-//			},
-//			NewCountedBackend: newCountedBackend, // nil for an embedded database
-//			Capabilities:      conformance.Capabilities{ParallelTests: true},
+//			Dialect:         "postgres",
+//			NewURL:          testdb.Postgres, // a fresh, empty database per call
+//			Open:            conformance.Opener(postgres.Open),
+//			NewMigrator:     postgres.OpenMigrator,
+//			NewCountedStore: newCountedStore, // nil for an embedded database
+//			Capabilities:    conformance.Capabilities{ParallelTests: true},
 //		})
 //	}
 //
-// Run makes one subtest per area of the contract (create, update,
-// delete_get, lists, due, runtimes, clear, find, close, times, validation,
-// unicode, payload, context, concurrency, store, model) and, unless the
-// database is embedded, round_trips, which asserts that every method costs
-// one round trip once warmed up and logs a table of the counts. Each leaf
-// test gets its own backend from NewBackend; with Capabilities.ParallelTests
-// the leaves run in parallel. Differences between databases are declared in
-// [Capabilities], never inferred from the dialect's name.
+// # Areas
 //
-// The store area holds the backend to schedstore.Store, which every adapter
-// must implement (the area fails at once if it does not): leased claims and
-// their fencing tokens, CompleteClaim and ReleaseClaim, the fire ledger,
-// Ensure and the Version rules around them. Its tests pass ClaimDue an
-// explicit clock, so leases end exactly where a test says; one test covers
-// the database clock (a zero now).
+// Run makes one subtest per area, and the files are named after them:
 //
-// Tasks are compared with go-cmp against the form the contract promises to
-// read back (UTC, whole microseconds, canonical JSON with json.Number), so a
-// failure prints a diff of the whole task.
+//   - backend_*: the Backend calls (create, update, delete_get, lists, due,
+//     runtimes, clear, find, close, times, validation, unicode, payload,
+//     context, concurrency) and, unless Capabilities.Embedded,
+//     round_trips, which asserts that every call costs one round trip
+//     once warmed up and logs a table of the counts (count with a
+//     [RoundTripCounter]).
+//   - store_*: the store area: leased claims and their fencing tokens,
+//     CompleteClaim and ReleaseClaim, the fire ledger, Ensure and the
+//     Version rules around them. Its tests pass ClaimDue an explicit
+//     clock, so leases end exactly where a test says; one test covers the
+//     database clock (a zero now).
+//   - model_*: the model area makes thousands of random calls (2000, or
+//     200 with -short) against the store and an in-memory reference
+//     implementation, and compares every result. Its seed comes from the
+//     clock and is logged; replay a failure with
+//     SCHEDSTORE_CONFORMANCE_SEED=<seed>, and change the number of calls
+//     with SCHEDSTORE_CONFORMANCE_OPS.
+//   - migrate: up, down and up again, Force, several processes opening one
+//     fresh database at once, and that every migration file parses.
+//   - harness*, helpers_*: the Harness, Run, fixtures and assertions.
 //
-// The model area makes thousands of random calls (2000, or 200 with -short)
-// against the backend and an in-memory reference implementation, Store
-// calls included, and compares every result. Its seed comes from the clock and is logged; replay
-// a failure with SCHEDSTORE_CONFORMANCE_SEED=<seed> (or -schedstore.seed),
-// and change the number of calls with SCHEDSTORE_CONFORMANCE_OPS (or
-// -schedstore.ops).
+// Each leaf test gets its own store (Open over NewURL, or Harness.NewStore);
+// with Capabilities.ParallelTests the leaves run in parallel. Differences
+// between databases are declared in [Capabilities], never inferred from
+// the dialect's name. Tasks are compared with go-cmp against the form the
+// contract promises to read back (UTC, whole microseconds, canonical JSON
+// with json.Number), so a failure prints a diff of the whole task.
+//
+// # Adding a fourth dialect
+//
+// Copy one dialect package (adapter/sqlite for an embedded database,
+// adapter/postgres or adapter/mysql for a networked one) and change what
+// this list names; nothing else should need to change:
+//
+//  1. schema/<dialect>/*.sql and queries/<dialect>/*.sql, with the same
+//     versions and the same query names; a sql entry in sqlc.yaml with its
+//     out: db/<dialect>; make generate.
+//  2. doc.go: the driver, the handle type, what a statement costs.
+//  3. url.go: ParseURL (scheme, options, schedstore_migrate).
+//  4. open.go: Open and OpenDB; migrate.go: Migrate, NewMigrator,
+//     OpenMigrator over the driver's golang-migrate database driver.
+//  5. rows.go: toRow, createParams, updateParams, ensureParams, findParams,
+//     toFire: the generated rows and parameters to and from taskrow.Row.
+//  6. errors.go: kind, the driver's error codes as core.Kind.
+//  7. dialect.go: the generated alias (core.Generated over the generated
+//     types), newStore (core.Options: EnsureLooksUpFirst if an INSERT that
+//     checks the ensure key itself deadlocks), and the Dialect methods that
+//     are queries with a dialect's own shape (UpdateRunTimes, DatabaseNow,
+//     ClaimDue, CompleteClaim, ReleaseClaim, EnsureTask, ListFires,
+//     PruneFires, NextDue, Close).
+//  8. store.go: Store embedding core.Handle of the handle type, and New.
+//  9. conformance_test.go: Run with NewURL (a fresh database per call, in
+//     internal/testdb), Open, NewMigrator, and, for a networked database,
+//     NewCountedStore over a RoundTripCounter; declare Capabilities.
+//  10. adapter.Dialect, adapter.Open and adapter.NewMigrator: the scheme.
 package conformance

@@ -1,14 +1,25 @@
 // Package mysql implements schedstore.Store on MySQL 8.0.16+ and MariaDB
 // 10.6+ with go-sql-driver/mysql.
 //
-// Open connects from a mysql:// or mariadb:// URL and applies pending
-// migrations; New wraps a *sql.DB the application owns (Close leaves it
-// open) and expects the schema to be migrated already (see Migrate).
+// Open connects from a mysql:// or mariadb:// URL (see ParseURL) and
+// applies pending migrations; New wraps a *sql.DB the application owns
+// (Close leaves it open) and expects the schema to be migrated already
+// (see Migrate). OpenDB opens the pool Open uses; NewMigrator and
+// OpenMigrator return a schema.Migrator for migrate up, down, status and
+// force.
 //
-// Every Backend call is one statement, so one round trip: the connection
-// interpolates parameters client-side instead of preparing a statement per
-// call. MySQL has no UPDATE ... RETURNING, so ClaimDue and CompleteClaim
-// are short transactions of a few statements instead. A statement or
-// transaction that InnoDB picks as a deadlock victim runs again (see
-// again). Times are DATETIME(6) holding UTC.
+// The package holds only what is MySQL's own: the URL and the pool
+// (url.go, open.go), migrations (migrate.go), the calls of the
+// sqlc-generated queries and the transactions MySQL needs (dialect.go),
+// the mapping of their rows and parameters to the shared row (rows.go),
+// the error codes (errors.go) and the deadlock retry (retry.go). The
+// Store logic (validation, the closed state, versions, claims, Ensure) is
+// internal/core's, the same for every dialect.
+//
+// Statements: every Backend call is one statement, so one round trip: the
+// connection interpolates parameters client-side instead of preparing a
+// statement per call. MySQL has no UPDATE ... RETURNING, so ClaimDue and
+// CompleteClaim are short transactions of a few statements instead. A
+// statement or transaction that InnoDB picks as a deadlock victim runs
+// again (see again). Times are DATETIME(6) holding UTC.
 package mysql

@@ -1,16 +1,26 @@
-// Package sqlite implements schedstore.Store (and so schedstore.Backend) on
-// SQLite with the pure-Go modernc.org/sqlite driver (no cgo).
+// Package sqlite implements schedstore.Store on SQLite with the pure-Go
+// modernc.org/sqlite driver (no cgo).
 //
-// Open opens a file (or an in-memory database) from a sqlite:// URL and
-// applies pending migrations; New wraps a *sql.DB the application owns
-// (Close leaves it open) and expects the schema to be migrated already (see
-// Migrate). DSN builds a driver DSN with the settings Open uses, for
-// applications that open the *sql.DB themselves.
+// Open opens a file (or an in-memory database) from a sqlite:// URL (see
+// ParseURL) and applies pending migrations; New wraps a *sql.DB the
+// application owns (Close leaves it open) and expects the schema to be
+// migrated already (see Migrate). OpenDB opens the handle Open uses, and
+// DSN builds a driver DSN with its settings, for applications that open
+// the *sql.DB themselves; NewMigrator and OpenMigrator return a
+// schema.Migrator for migrate up, down, status and force.
 //
-// Almost every call is one statement: an Update that matches no row asks
-// once more (ErrNotFound or ErrConflict?), Ensure reads the existing task,
-// and CompleteClaim writes the task and the fire ledger in one transaction.
-// Times are INTEGER Unix microseconds (UTC).
+// The package holds only what is SQLite's own: the URL, the DSN and the
+// handle (url.go, open.go), migrations and their lock file (migrate.go,
+// lock*.go), the calls of the sqlc-generated queries (dialect.go), the
+// mapping of their rows and parameters to the shared row (rows.go) and the
+// error codes (errors.go). The Store logic (validation, the closed state,
+// versions, claims, Ensure) is internal/core's, the same for every
+// dialect.
+//
+// Statements: almost every call is one statement: an Update that matches
+// no row asks once more (ErrNotFound or ErrConflict?), Ensure reads the
+// existing task, and CompleteClaim writes the task and the fire ledger in
+// one transaction. Times are INTEGER Unix microseconds (UTC).
 //
 // Connections use WAL (readers never block the writer), busy_timeout (a
 // writer in another process makes us wait rather than fail with

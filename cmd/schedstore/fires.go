@@ -37,14 +37,10 @@ and when. The ledger holds each occurrence once, however many schedulers run.`,
 			return err
 		}
 		defer b.Close()
-		st, ok := b.(schedstore.Store)
-		if !ok {
-			return fmt.Errorf("this backend keeps no fire ledger")
-		}
 		if _, err := b.Get(ctx, args[0]); err != nil {
 			return err // an unknown ID says so, instead of an empty history
 		}
-		fires, err := st.ListFires(ctx, args[0], limit)
+		fires, err := b.ListFires(ctx, args[0], limit)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-// Package lifecycle gives every adapter the same Close semantics: idempotent,
+// Package lifecycle gives internal/core.Store its Close semantics: idempotent,
 // and every call after it fails with schedstore.ErrClosed.
 package lifecycle
 
