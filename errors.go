@@ -14,6 +14,8 @@ var (
 	// ErrUnsupportedURL: adapter.Open does not know the URL's scheme, or the
 	// URL is malformed.
 	ErrUnsupportedURL = errors.New("schedstore: unsupported database URL")
+	// ErrConflict: Update was given a stale Version. Nothing was changed.
+	ErrConflict = errors.New("schedstore: version conflict")
 	// ErrClosed: the backend was closed.
 	ErrClosed = errors.New("schedstore: backend closed")
 )

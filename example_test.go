@@ -13,7 +13,7 @@ import (
 
 // open returns a backend on an in-memory SQLite database, so the examples
 // run anywhere. Any URL adapter.Open accepts works the same way.
-func open() schedstore.Backend {
+func open() schedstore.Store {
 	b, err := adapter.Open(context.Background(), "sqlite://:memory:")
 	if err != nil {
 		log.Fatal(err)
@@ -216,7 +216,7 @@ func ExampleStore_ClaimDue() {
 	ctx := context.Background()
 	b := open()
 	defer b.Close()
-	s := b.(schedstore.Store) // every adapter implements Store
+	s := b // adapter.Open returns a Store
 	t := schedstore.NewInterval("sync", time.Minute)
 	t.NextRunAt = &at
 	_ = s.Create(ctx, t)
@@ -242,7 +242,7 @@ func ExampleStore_Ensure() {
 	ctx := context.Background()
 	b := open()
 	defer b.Close()
-	s := b.(schedstore.Store)
+	s := b
 	first, created1, _ := s.Ensure(ctx, schedstore.NewCron("nightly", "0 2 * * *"))
 	again, created2, _ := s.Ensure(ctx, schedstore.NewCron("nightly", "0 2 * * *"))
 	fmt.Println(created1, created2, first.ID == again.ID)

@@ -17,8 +17,6 @@ var (
 	// that had fired). The task was advanced and its lease released; the
 	// ledger still holds the occurrence once.
 	ErrAlreadyFired = errors.New("schedstore: occurrence already fired")
-	// ErrConflict: Update was given a stale Version. Nothing was changed.
-	ErrConflict = errors.New("schedstore: version conflict")
 )
 
 // Store extends Backend for many scheduler instances sharing one database:

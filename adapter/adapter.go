@@ -1,4 +1,4 @@
-// Package adapter opens a schedstore.Backend from a database URL, choosing
+// Package adapter opens a schedstore.Store from a database URL, choosing
 // the dialect by the URL's scheme:
 //
 //	""                                     SQLite file .flowrra_schedule.db
@@ -26,16 +26,17 @@ import (
 	"github.com/flowrra/schedstore/internal/dburl"
 )
 
-// Open returns the backend for rawURL. An unknown scheme returns an error
-// wrapping schedstore.ErrUnsupportedURL. Errors never contain the password.
-func Open(ctx context.Context, rawURL string) (schedstore.Backend, error) {
+// Open returns the store for rawURL (a schedstore.Store, and so a
+// schedstore.Backend). An unknown scheme returns an error wrapping
+// schedstore.ErrUnsupportedURL. Errors never contain the password.
+func Open(ctx context.Context, rawURL string) (schedstore.Store, error) {
 	switch Dialect(rawURL) {
 	case "sqlite":
-		return sqlite.Open(ctx, rawURL)
+		return orNil(sqlite.Open(ctx, rawURL))
 	case "postgres":
-		return postgres.Open(ctx, rawURL)
+		return orNil(postgres.Open(ctx, rawURL))
 	case "mysql":
-		return mysql.Open(ctx, rawURL)
+		return orNil(mysql.Open(ctx, rawURL))
 	}
 	return nil, fmt.Errorf("%w: %s (want sqlite://, postgres://, postgresql://, mysql:// or mariadb://)",
 		schedstore.ErrUnsupportedURL, dburl.Redact(rawURL))
@@ -60,4 +61,12 @@ func Dialect(rawURL string) string {
 		return "mysql"
 	}
 	return ""
+}
+
+// orNil keeps a failed Open's nil pointer from becoming a non-nil interface.
+func orNil[S schedstore.Store](s S, err error) (schedstore.Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }

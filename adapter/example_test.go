@@ -18,14 +18,14 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	defer b.Close()
-	_, isStore := b.(schedstore.Store)
-	fmt.Println(isStore)
+	next, ok, err := b.NextDue(ctx) // a schedstore.Store: no task yet, so no next run
+	fmt.Println(next.IsZero(), ok, err)
 
 	_, err = adapter.Open(ctx, "redis://u:secret@localhost")
 	fmt.Println(errors.Is(err, schedstore.ErrUnsupportedURL))
 	fmt.Println(err)
 	// Output:
-	// true
+	// true false <nil>
 	// true
 	// schedstore: unsupported database URL: redis://u:xxxxx@localhost (want sqlite://, postgres://, postgresql://, mysql:// or mariadb://)
 }

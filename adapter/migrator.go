@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter/mysql"
 	"github.com/flowrra/schedstore/adapter/postgres"
@@ -20,44 +18,11 @@ import (
 func NewMigrator(ctx context.Context, rawURL string) (*schema.Migrator, error) {
 	switch Dialect(rawURL) {
 	case "sqlite":
-		path, _, err := sqlite.ParseURL(rawURL)
-		if err != nil {
-			return nil, err
-		}
-		db, err := sqlite.OpenDB(ctx, path)
-		if err != nil {
-			return nil, err
-		}
-		m, err := sqlite.NewMigrator(ctx, db)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		m.OnClose(db.Close)
-		return m, nil
+		return sqlite.OpenMigrator(ctx, rawURL)
 	case "postgres":
-		cfg, err := postgres.ParseConfig(rawURL)
-		if err != nil {
-			return nil, err
-		}
-		pool, err := pgxpool.NewWithConfig(ctx, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("schedstore: postgres: connect to %s: %w", dburl.Redact(rawURL), dburl.Scrub(err, rawURL))
-		}
-		m, err := postgres.NewMigrator(ctx, pool)
-		if err != nil {
-			pool.Close()
-			return nil, dburl.Scrub(err, rawURL)
-		}
-		m.OnClose(func() error { pool.Close(); return nil })
-		return m, nil
+		return postgres.OpenMigrator(ctx, rawURL)
 	case "mysql":
-		cfg, err := mysql.ConfigFromURL(rawURL)
-		if err != nil {
-			return nil, err
-		}
-		m, err := mysql.NewMigrator(ctx, cfg)
-		return m, dburl.Scrub(err, rawURL)
+		return mysql.OpenMigrator(ctx, rawURL)
 	}
 	return nil, fmt.Errorf("%w: %s", schedstore.ErrUnsupportedURL, dburl.Redact(rawURL))
 }

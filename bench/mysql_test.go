@@ -16,7 +16,7 @@ import (
 // openMySQL opens schedstore on a fresh database and a baseline on the same
 // *sql.DB, so on the same DSN (interpolateParams=true, parseTime, loc=UTC,
 // clientFoundRows) and pool.
-func openMySQL(tb testing.TB) (*mysqladapter.Backend, *mysqlBaseline) {
+func openMySQL(tb testing.TB) (*mysqladapter.Store, *mysqlBaseline) {
 	tb.Helper()
 	ours, err := mysqladapter.Open(context.Background(), testdb.MySQL(tb))
 	if err != nil {

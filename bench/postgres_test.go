@@ -15,14 +15,14 @@ import (
 
 // openPostgres opens schedstore on a fresh schema and a baseline on the
 // same pool (so the same pgx settings: statement cache, pool size).
-func openPostgres(tb testing.TB) (*postgres.Backend, *pgBaseline) {
+func openPostgres(tb testing.TB) (*postgres.Store, *pgBaseline) {
 	tb.Helper()
 	ours, err := postgres.Open(context.Background(), testdb.Postgres(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ours.Close() })
-	return ours, &pgBaseline{pool: ours.Pool()}
+	return ours, &pgBaseline{pool: ours.DB()}
 }
 
 // pgRow is one row as a hand-written layer scans it: JSON stays text.

@@ -15,7 +15,7 @@ import (
 // openSQLite opens schedstore on a fresh database file (WAL, synchronous
 // FULL: the adapter's settings) and a baseline on the same *sql.DB, so on
 // the same single connection.
-func openSQLite(tb testing.TB) (*sqlite.Backend, *sqliteBaseline) {
+func openSQLite(tb testing.TB) (*sqlite.Store, *sqliteBaseline) {
 	tb.Helper()
 	ours, err := sqlite.Open(context.Background(), testdb.SQLite(tb))
 	if err != nil {

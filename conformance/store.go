@@ -2,8 +2,6 @@ package conformance
 
 import (
 	"testing"
-
-	"github.com/flowrra/schedstore"
 )
 
 // testStore asserts the schedstore.Store contract: leased claims, the fire
@@ -11,14 +9,6 @@ import (
 // passes an explicit clock to ClaimDue, so leases start and end exactly
 // where it says, except the one test of the database clock.
 func testStore(t *testing.T, s *suite) {
-	// One probe, so an adapter without Store fails with one message rather
-	// than once per leaf.
-	b := s.h.NewBackend(t)
-	_, ok := b.(schedstore.Store)
-	b.Close() // the probe's database is not used further
-	if !ok {
-		t.Fatalf("dialect %q: the backend (%T) does not implement schedstore.Store; every adapter must", s.h.Dialect, b)
-	}
 	groups := []struct {
 		name string
 		run  func(*testing.T, *suite)

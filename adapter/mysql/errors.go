@@ -3,30 +3,26 @@ package mysql
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/flowrra/schedstore"
-	"github.com/flowrra/schedstore/internal/taskrow"
+	"github.com/flowrra/schedstore/internal/core"
 )
 
-// interpret maps a driver error to the contract's sentinels, keeping the
-// original in the chain for callers that want the details.
-func interpret(op, id string, err error) error {
+// interpret maps a driver error to the contract's sentinels (see core.Interpret).
+func interpret(op, id string, err error) error { return core.Interpret("mysql", op, id, err, kind) }
+
+func kind(err error) core.Kind {
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(id)
+		return core.NoRows
 	}
-	var myErr *mysql.MySQLError
-	if errors.As(err, &myErr) {
+	if myErr, ok := core.As[*mysql.MySQLError](err); ok {
 		switch myErr.Number {
 		case 1062: // ER_DUP_ENTRY
-			return fmt.Errorf("%w: %q: %w", schedstore.ErrAlreadyExists, id, err)
+			return core.Duplicate
 		case 3819, 4025, 1406, 1366, 1048: // check (MySQL, MariaDB), too long, bad string, null
-			return fmt.Errorf("%w: rejected by the database: %w", schedstore.ErrInvalidTask, err)
+			return core.Rejected
 		}
 	}
-	return fmt.Errorf("schedstore: mysql %s: %w", op, err)
+	return core.Other
 }
-
-func notFound(id string) error { return taskrow.NotFound(id) }

@@ -35,10 +35,10 @@ func ExampleOpen() {
 }
 
 // New wraps a pool the application already has. Build it from
-// ConfigFromURL so the options schedstore relies on are set.
+// ParseURL so the options schedstore relies on are set.
 func ExampleNew() {
 	ctx := context.Background()
-	cfg, err := mysql.ConfigFromURL("mariadb://app:secret@db.internal/app")
+	cfg, _, err := mysql.ParseURL("mariadb://app:secret@db.internal/app")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -61,8 +61,8 @@ func ExampleNew() {
 	fmt.Println(n, "tasks deleted")
 }
 
-func ExampleConfigFromURL() {
-	cfg, err := mysql.ConfigFromURL("mariadb://app:secret@db.internal/app?timeout=5s&parseTime=false")
+func ExampleParseURL() {
+	cfg, _, err := mysql.ParseURL("mariadb://app:secret@db.internal/app?timeout=5s&parseTime=false")
 	if err != nil {
 		log.Fatal(err)
 	}

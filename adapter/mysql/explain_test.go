@@ -18,7 +18,7 @@ import (
 // table large enough for the optimizer to prefer them. The SQL is the
 // generated text itself, so the plan is the one the adapter gets.
 func TestExplain(t *testing.T) {
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	const total, due = 3000, 300
 	seed(t, b, total, func(i int) *schedstore.Task {

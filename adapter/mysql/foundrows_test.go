@@ -14,7 +14,7 @@ import (
 // rather than matched rows; the backend must still tell a missing task
 // (ErrNotFound) from a present one, and a stale Version (ErrConflict).
 func TestNewWithoutClientFoundRows(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}

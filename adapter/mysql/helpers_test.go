@@ -12,16 +12,11 @@ import (
 
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter/mysql"
+	"github.com/flowrra/schedstore/conformance"
 	"github.com/flowrra/schedstore/internal/testdb"
 )
 
-// newBackend opens a migrated backend on a fresh database of its own.
-func newBackend(t *testing.T) schedstore.Backend {
-	t.Helper()
-	return openBackend(t, testdb.MySQL(t))
-}
-
-func openBackend(t testing.TB, rawURL string) *mysql.Backend {
+func openStore(t testing.TB, rawURL string) *mysql.Store {
 	t.Helper()
 	b, err := mysql.Open(t.Context(), rawURL)
 	if err != nil {
@@ -35,19 +30,19 @@ func openBackend(t testing.TB, rawURL string) *mysql.Backend {
 // and parallel tests each need their own counter.
 var dialers atomic.Int64
 
-// newCountedBackend is newBackend built with New over a pool whose
+// newCountedStore is a fresh store built with New over a pool whose
 // connections count their writes. The driver writes each request packet
 // with one Write and then waits for the reply, so writes are round trips.
-func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
+func newCountedStore(t *testing.T) (schedstore.Store, func() int64) {
 	t.Helper()
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := mysql.Migrate(t.Context(), cfg); err != nil {
 		t.Fatalf("Migrate: %v", err)
 	}
-	var writes atomic.Int64
+	var counter conformance.RoundTripCounter
 	cfg.Net = fmt.Sprintf("schedstore-counting-%d", dialers.Add(1))
 	gomysql.RegisterDialContext(cfg.Net, func(ctx context.Context, addr string) (net.Conn, error) {
 		var d net.Dialer
@@ -55,13 +50,13 @@ func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
 		if err != nil {
 			return nil, err
 		}
-		return &countingConn{Conn: c, writes: &writes}, nil
+		return counter.Wrap(c), nil
 	})
 	t.Cleanup(func() { gomysql.DeregisterDialContext(cfg.Net) })
 	db := openDB(t, cfg)
 	b := mysql.New(db)
 	t.Cleanup(func() { b.Close() })
-	return b, writes.Load
+	return b, counter.Count
 }
 
 // openDB opens a pool from cfg, closed at cleanup, and connects once so
@@ -78,14 +73,4 @@ func openDB(t testing.TB, cfg *gomysql.Config) *sql.DB {
 		t.Fatalf("ping: %v", err)
 	}
 	return db
-}
-
-type countingConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c *countingConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
 }

@@ -2,8 +2,6 @@ package mysql_test
 
 import (
 	"database/sql"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,47 +9,6 @@ import (
 	"github.com/flowrra/schedstore/internal/testdb"
 	"github.com/flowrra/schedstore/schema"
 )
-
-// Up, down and up again on a fresh database, with the version table under
-// schedstore's own name.
-func TestMigrateUpDownUp(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	latest, err := schema.Latest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mysql.NewMigrator(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	db := openDB(t, cfg)
-
-	wantStatus(t, m, "fresh", schema.Status{Latest: latest})
-	for _, step := range []struct {
-		name string
-		run  func() error
-		want schema.Status
-		task bool // scheduled_tasks exists afterwards
-	}{
-		{"up", m.Up, schema.Status{Version: latest, Latest: latest}, true},
-		{"down", func() error { return m.Down(0) }, schema.Status{Latest: latest}, false},
-		{"up again", m.Up, schema.Status{Version: latest, Latest: latest}, true},
-	} {
-		if err := step.run(); err != nil {
-			t.Fatalf("%s: %v", step.name, err)
-		}
-		wantStatus(t, m, step.name, step.want)
-		tables := tableNames(t, db)
-		if slices.Contains(tables, "scheduled_tasks") != step.task || !slices.Contains(tables, schema.MigrationsTable) ||
-			slices.Contains(tables, "schema_migrations") {
-			t.Errorf("after %s: tables %v", step.name, tables)
-		}
-	}
-}
 
 func wantStatus(t *testing.T, m *schema.Migrator, when string, want schema.Status) {
 	t.Helper()
@@ -67,7 +24,7 @@ func wantStatus(t *testing.T, m *schema.Migrator, when string, want schema.Statu
 // golang-migrate's mysql driver closes the *sql.DB it was given, so a
 // closed Migrator leaves no connection behind on the server.
 func TestMigratorCloseLeavesNoConnection(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL(testdb.MySQL(t))
+	cfg, _, err := mysql.ParseURL(testdb.MySQL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,34 +50,6 @@ func TestMigratorCloseLeavesNoConnection(t *testing.T) {
 			t.Fatalf("%d connections remain after Migrator.Close", n)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// Several processes starting at once on a fresh database: golang-migrate's
-// GET_LOCK serializes them and every Open succeeds.
-func TestConcurrentOpen(t *testing.T) {
-	raw := testdb.MySQL(t)
-	const n = 8
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Go(func() {
-			b, err := mysql.Open(t.Context(), raw)
-			if err == nil {
-				err = b.Close()
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("Open #%d: %v", i, err)
-		}
-	}
-	b := openBackend(t, raw)
-	if got := tableNames(t, b.DB()); !slices.Contains(got, "scheduled_tasks") {
-		t.Errorf("tables %v", got)
 	}
 }
 

@@ -2,12 +2,16 @@ package mysql
 
 import (
 	"database/sql"
+	"github.com/flowrra/schedstore"
 	"time"
 
-	"github.com/flowrra/schedstore"
 	mysqldb "github.com/flowrra/schedstore/db/mysql"
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
+
+// The mapping between sqlc's generated rows and parameters and
+// taskrow.Row. MySQL stores IDs as VARBINARY ([]byte) and nullable
+// DATETIME(6) and strings as sql.Null*.
 
 func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 	return taskrow.Row{
@@ -20,11 +24,27 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 	}
 }
 
-func toTasks(op string, rows []mysqldb.ScheduledTask, err error) ([]*schedstore.Task, error) {
-	if err != nil {
-		return nil, interpret(op, "", err)
+func createParams(r taskrow.Row) mysqldb.CreateTaskParams {
+	return mysqldb.CreateTaskParams{
+		ID: []byte(r.ID), TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
+		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
+		LastRunAt: nullTime(r.LastRunAt), NextRunAt: nullTime(r.NextRunAt),
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
+		Priority: r.Priority,
 	}
-	return taskrow.TasksFrom(rows, toRow)
+}
+
+func updateParams(r taskrow.Row, expectedVersion int64) mysqldb.UpdateTaskParams {
+	c := createParams(r)
+	return mysqldb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+}
+
+// ensureParams sets the ensure key, the unique key that decides between
+// concurrent Ensure calls.
+func ensureParams(r taskrow.Row) mysqldb.EnsureTaskParams {
+	c := createParams(r)
+	return mysqldb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: sql.NullString{String: r.Fingerprint, Valid: true}}
 }
 
 // sqlc ignores emit_pointers_for_null_types for MySQL, so nullable times
@@ -41,4 +61,12 @@ func nullTime(t *time.Time) sql.NullTime {
 		return sql.NullTime{}
 	}
 	return sql.NullTime{Time: *t, Valid: true}
+}
+
+func findParams(taskName, scheduleType, schedule, fingerprint string) mysqldb.FindTaskByDefinitionParams {
+	return mysqldb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func toFire(r mysqldb.ScheduledTaskFire) schedstore.Fire {
+	return taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, r.FiredAt)
 }

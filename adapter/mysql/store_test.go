@@ -16,7 +16,7 @@ import (
 var t0 = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 
 // createDue creates n enabled tasks that fell due just before t0.
-func createDue(t *testing.T, b *mysql.Backend, n int) []*schedstore.Task {
+func createDue(t *testing.T, b *mysql.Store, n int) []*schedstore.Task {
 	t.Helper()
 	tasks := make([]*schedstore.Task, n)
 	for i := range tasks {
@@ -29,7 +29,7 @@ func createDue(t *testing.T, b *mysql.Backend, n int) []*schedstore.Task {
 	return tasks
 }
 
-func claim(t *testing.T, b *mysql.Backend, owner string, now time.Time, limit int) []schedstore.Claim {
+func claim(t *testing.T, b *mysql.Store, owner string, now time.Time, limit int) []schedstore.Claim {
 	t.Helper()
 	claims, err := b.ClaimDue(t.Context(), owner, now, 10*time.Second, limit)
 	if err != nil {
@@ -46,7 +46,7 @@ func claim(t *testing.T, b *mysql.Backend, owner string, now time.Time, limit in
 func TestClaimDueTwoInstances(t *testing.T) {
 	t.Parallel()
 	raw := testdb.MySQL(t)
-	a, b := openBackend(t, raw), openBackend(t, raw)
+	a, b := openStore(t, raw), openStore(t, raw)
 	createDue(t, a, 5)
 
 	var wg sync.WaitGroup
@@ -80,7 +80,7 @@ func TestClaimDueTwoInstances(t *testing.T) {
 	}
 
 	c := append(ca, cb...)[0]
-	owner := map[string]*mysql.Backend{"a": a, "b": b}[c.Owner]
+	owner := map[string]*mysql.Store{"a": a, "b": b}[c.Owner]
 	next := t0.Add(time.Hour)
 	if err := owner.CompleteClaim(t.Context(), c, &next); err != nil {
 		t.Fatalf("CompleteClaim: %v", err)
@@ -110,7 +110,7 @@ func TestClaimDueTwoInstances(t *testing.T) {
 func TestLeaseExpiryAndRelease(t *testing.T) {
 	t.Parallel()
 	raw := testdb.MySQL(t)
-	a, b := openBackend(t, raw), openBackend(t, raw)
+	a, b := openStore(t, raw), openStore(t, raw)
 	createDue(t, a, 1)
 
 	first := claim(t, a, "a", t0, 10)
@@ -149,7 +149,7 @@ func TestLeaseExpiryAndRelease(t *testing.T) {
 // A zero now means the database's clock, which Open keeps in UTC.
 func TestClaimDueDatabaseClock(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	task := schedstore.NewCron("job", "@hourly")
 	task.NextRunAt = ptr(time.Now().Add(-time.Minute))
 	if err := b.Create(t.Context(), task); err != nil {
@@ -167,7 +167,7 @@ func TestClaimDueDatabaseClock(t *testing.T) {
 // Concurrent Ensure calls with one definition: one row, one creator.
 func TestEnsureConcurrent(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	const n = 32
 	var wg sync.WaitGroup
 	ids := make([]string, n)
@@ -209,7 +209,7 @@ func TestEnsureConcurrent(t *testing.T) {
 
 func TestPruneFires(t *testing.T) {
 	t.Parallel()
-	b := openBackend(t, testdb.MySQL(t))
+	b := openStore(t, testdb.MySQL(t))
 	createDue(t, b, 3)
 	for _, c := range claim(t, b, "a", t0, 10) {
 		if err := b.CompleteClaim(t.Context(), c, nil); err != nil {

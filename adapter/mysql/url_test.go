@@ -15,7 +15,7 @@ import (
 	"github.com/flowrra/schedstore/internal/testdb"
 )
 
-func TestConfigFromURL(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	for _, tc := range []struct {
 		url                    string
 		addr, user, pass, name string
@@ -26,13 +26,13 @@ func TestConfigFromURL(t *testing.T) {
 		{"mysql://u@[::1]:3307/app", "[::1]:3307", "u", "", "app"},
 		{"mysql://u:s3cr3t%21pw%2F%40@h/my%2Dapp", "h:3306", "u", "s3cr3t!pw/@", "my-app"},
 	} {
-		cfg, err := mysql.ConfigFromURL(tc.url)
+		cfg, _, err := mysql.ParseURL(tc.url)
 		if err != nil {
-			t.Errorf("ConfigFromURL(%q): %v", tc.url, err)
+			t.Errorf("ParseURL(%q): %v", tc.url, err)
 			continue
 		}
 		if cfg.Net != "tcp" || cfg.Addr != tc.addr || cfg.User != tc.user || cfg.Passwd != tc.pass || cfg.DBName != tc.name {
-			t.Errorf("ConfigFromURL(%q) = net %q addr %q user %q pass %q db %q, want tcp %q %q %q %q",
+			t.Errorf("ParseURL(%q) = net %q addr %q user %q pass %q db %q, want tcp %q %q %q %q",
 				tc.url, cfg.Net, cfg.Addr, cfg.User, cfg.Passwd, cfg.DBName, tc.addr, tc.user, tc.pass, tc.name)
 		}
 	}
@@ -41,8 +41,8 @@ func TestConfigFromURL(t *testing.T) {
 // Every driver option passes through, including values with a "/" (which
 // the driver's DSN syntax would otherwise read as the database separator),
 // and unknown ones become session variables; schedstore_migrate does not.
-func TestConfigFromURLPassesParams(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL("mysql://u@h/app?timeout=5s&readTimeout=2s&tls=skip-verify" +
+func TestParseURLPassesParams(t *testing.T) {
+	cfg, _, err := mysql.ParseURL("mysql://u@h/app?timeout=5s&readTimeout=2s&tls=skip-verify" +
 		"&connectionAttributes=app:a/b&sql_mode=%27TRADITIONAL%27&schedstore_migrate=false")
 	if err != nil {
 		t.Fatal(err)
@@ -57,8 +57,8 @@ func TestConfigFromURLPassesParams(t *testing.T) {
 }
 
 // The options schedstore relies on win over the URL's.
-func TestConfigFromURLForcesOptions(t *testing.T) {
-	cfg, err := mysql.ConfigFromURL("mysql://u@h/app?parseTime=false&loc=Local&interpolateParams=false" +
+func TestParseURLForcesOptions(t *testing.T) {
+	cfg, _, err := mysql.ParseURL("mysql://u@h/app?parseTime=false&loc=Local&interpolateParams=false" +
 		"&clientFoundRows=false&multiStatements=true&time_zone=%27SYSTEM%27")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestBadURL(t *testing.T) {
 		"mysql://u:" + password + "@h/app?charset=big5&collation=big5_chinese_ci",
 		"mysql://u:" + password + "@h:port/app",
 	} {
-		_, parseErr := mysql.ConfigFromURL(raw)
+		_, _, parseErr := mysql.ParseURL(raw)
 		_, openErr := mysql.Open(t.Context(), raw)
 		for _, err := range []error{parseErr, openErr} {
 			if !errors.Is(err, schedstore.ErrUnsupportedURL) {
@@ -139,14 +139,14 @@ func TestOpenWrongPasswordHidesPassword(t *testing.T) {
 // schedstore_migrate=false opens without touching the schema.
 func TestOpenWithoutMigrating(t *testing.T) {
 	raw := testdb.MySQL(t)
-	b := openBackend(t, withQuery(t, raw, "schedstore_migrate", "false"))
+	b := openStore(t, withQuery(t, raw, "schedstore_migrate", "false"))
 	if tables := tableNames(t, b.DB()); len(tables) != 0 {
 		t.Fatalf("schedstore_migrate=false created tables %v", tables)
 	}
 	if err := b.Create(t.Context(), schedstore.NewCron("job", "@daily")); err == nil {
 		t.Fatal("Create succeeded without a schema")
 	}
-	openBackend(t, raw)
+	openStore(t, raw)
 	if got := tableNames(t, b.DB()); !slices.Contains(got, "scheduled_tasks") {
 		t.Fatalf("Open without the option did not migrate: tables %v", got)
 	}

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"net"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,40 +15,32 @@ import (
 
 func TestConformance(t *testing.T) {
 	conformance.Run(t, conformance.Harness{
-		Dialect:           "postgres",
-		NewBackend:        newBackend,
-		NewCountedBackend: newCountedBackend,
-		Capabilities:      conformance.Capabilities{ParallelTests: true},
+		Dialect:         "postgres",
+		NewURL:          testdb.Postgres,
+		Open:            conformance.Opener(postgres.Open),
+		NewMigrator:     postgres.OpenMigrator,
+		NewCountedStore: newCountedStore,
+		Capabilities:    conformance.Capabilities{ParallelTests: true},
 	})
 }
 
-func newBackend(t *testing.T) schedstore.Backend {
-	t.Helper()
-	b, err := postgres.Open(context.Background(), testdb.Postgres(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
-}
-
-// newCountedBackend counts writes to the server socket: pgx writes one
+// newCountedStore counts writes to the server socket: pgx writes one
 // buffer per round trip (a request and its Sync).
-func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
+func newCountedStore(t *testing.T) (schedstore.Store, func() int64) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := postgres.ParseConfig(testdb.Postgres(t))
+	cfg, _, err := postgres.ParseURL(testdb.Postgres(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var writes atomic.Int64
+	var counter conformance.RoundTripCounter
 	dial := cfg.ConnConfig.DialFunc
 	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := dial(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		return &countingConn{Conn: c, writes: &writes}, nil
+		return counter.Wrap(c), nil
 	}
 	cfg.MaxConns = 1 // one connection: no dial or health check in the middle of a count
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -60,17 +51,7 @@ func newCountedBackend(t *testing.T) (schedstore.Backend, func() int64) {
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	b := postgres.New(pool)
-	t.Cleanup(func() { b.Close() })
-	return b, writes.Load
-}
-
-type countingConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c *countingConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
+	s := postgres.New(pool)
+	t.Cleanup(func() { s.Close() })
+	return s, counter.Count
 }

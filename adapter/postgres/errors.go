@@ -2,31 +2,27 @@ package postgres
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/flowrra/schedstore"
-	"github.com/flowrra/schedstore/internal/taskrow"
+	"github.com/flowrra/schedstore/internal/core"
 )
 
-// interpret maps a pgx error to the contract's sentinels, keeping the
-// original in the chain for callers that want the details.
-func interpret(op, id string, err error) error {
+// interpret maps a pgx error to the contract's sentinels (see core.Interpret).
+func interpret(op, id string, err error) error { return core.Interpret("postgres", op, id, err, kind) }
+
+func kind(err error) core.Kind {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return notFound(id)
+		return core.NoRows
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if pgErr, ok := core.As[*pgconn.PgError](err); ok {
 		switch pgErr.Code {
 		case "23505": // unique_violation
-			return fmt.Errorf("%w: %q: %w", schedstore.ErrAlreadyExists, id, err)
+			return core.Duplicate
 		case "23514", "23502", "22001", "22P02", "22P05", "22021": // check, not null, too long, bad text
-			return fmt.Errorf("%w: rejected by the database: %w", schedstore.ErrInvalidTask, err)
+			return core.Rejected
 		}
 	}
-	return fmt.Errorf("schedstore: postgres %s: %w", op, err)
+	return core.Other
 }
-
-func notFound(id string) error { return taskrow.NotFound(id) }

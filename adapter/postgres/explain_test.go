@@ -25,7 +25,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 	}
 	defer b.Close()
 	now := time.Now().UTC()
-	if _, err := b.Pool().Exec(ctx, `
+	if _, err := b.DB().Exec(ctx, `
 		INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule, definition_sha256, enabled,
 			next_run_at, created_at, updated_at, priority)
 		SELECT 'task-' || i, 'job-' || i, 'interval', '60', lpad(to_hex(i), 64, '0'), i % 10 <> 0,
@@ -33,7 +33,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 		FROM generate_series(1, 5000) AS i`, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Pool().Exec(ctx, "ANALYZE scheduled_tasks"); err != nil {
+	if _, err := b.DB().Exec(ctx, "ANALYZE scheduled_tasks"); err != nil {
 		t.Fatal(err)
 	}
 	def, err := taskrow.NewDefinition("job-7", schedstore.ScheduleInterval, "60", nil, nil)
@@ -61,13 +61,13 @@ func TestExplainUsesIndexes(t *testing.T) {
 	}
 }
 
-func explain(t *testing.T, b *postgres.Backend, name string, args ...any) string {
+func explain(t *testing.T, b *postgres.Store, name string, args ...any) string {
 	t.Helper()
 	sql, err := sqlcquery.Text("postgres", name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := b.Pool().Query(context.Background(), "EXPLAIN "+sql, args...)
+	rows, err := b.DB().Query(context.Background(), "EXPLAIN "+sql, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

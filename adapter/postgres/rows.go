@@ -6,6 +6,10 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
+// The mapping between sqlc's generated rows and parameters and
+// taskrow.Row. PostgreSQL stores the shared form as it is: text,
+// timestamptz (time.Time), integers of the same widths.
+
 func toRow(r pgdb.ScheduledTask) taskrow.Row {
 	return taskrow.Row{
 		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
@@ -16,9 +20,34 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 	}
 }
 
-func toTasks(op string, rows []pgdb.ScheduledTask, err error) ([]*schedstore.Task, error) {
-	if err != nil {
-		return nil, interpret(op, "", err)
+func toRows(rows []pgdb.ScheduledTask) []taskrow.Row { return taskrow.RowsFrom(rows, toRow) }
+
+func createParams(r taskrow.Row) pgdb.CreateTaskParams {
+	return pgdb.CreateTaskParams{
+		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
+		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
+		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
+		Priority: r.Priority,
 	}
-	return taskrow.TasksFrom(rows, toRow)
+}
+
+func updateParams(r taskrow.Row, expectedVersion int64) pgdb.UpdateTaskParams {
+	c := createParams(r)
+	return pgdb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+}
+
+// ensureParams sets the ensure key, the unique key that decides between
+// concurrent Ensure calls.
+func ensureParams(r taskrow.Row) pgdb.EnsureTaskParams {
+	c := createParams(r)
+	return pgdb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: &r.Fingerprint}
+}
+
+func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindTaskByDefinitionParams {
+	return pgdb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func toFire(r pgdb.ScheduledTaskFire) schedstore.Fire {
+	return taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.FiredAt)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/flowrra/schedstore/internal/testdb"
 )
 
-func TestParseConfig(t *testing.T) {
-	cfg, err := postgres.ParseConfig("postgresql://u:p@db.example:6543/app?sslmode=disable&search_path=s1&pool_max_conns=7&schedstore_migrate=false")
+func TestParseURL(t *testing.T) {
+	cfg, _, err := postgres.ParseURL("postgresql://u:p@db.example:6543/app?sslmode=disable&search_path=s1&pool_max_conns=7&schedstore_migrate=false")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestBadURLs(t *testing.T) {
 	for _, u := range []string{"mysql://x/y", "postgres://h/db?schedstore_migrate=perhaps", "::"} {
-		if _, err := postgres.ParseConfig(u); !errors.Is(err, schedstore.ErrUnsupportedURL) {
+		if _, _, err := postgres.ParseURL(u); !errors.Is(err, schedstore.ErrUnsupportedURL) {
 			t.Errorf("%q: err = %v, want ErrUnsupportedURL", u, err)
 		}
 	}
@@ -48,7 +48,7 @@ func TestPasswordNeverInErrors(t *testing.T) {
 	if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "s3cr3t%21pw") {
 		t.Errorf("error leaks the password: %v", err)
 	}
-	_, err = postgres.ParseConfig("postgres://alice:" + secret + "@h:notaport/db")
+	_, _, err = postgres.ParseURL("postgres://alice:" + secret + "@h:notaport/db")
 	if err == nil || strings.Contains(err.Error(), secret) {
 		t.Errorf("parse error leaks the password or is nil: %v", err)
 	}
@@ -63,7 +63,7 @@ func TestMigrateOptionOff(t *testing.T) {
 	}
 	defer b.Close()
 	var n int
-	if err := b.Pool().QueryRow(ctx,
+	if err := b.DB().QueryRow(ctx,
 		"SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&n); err != nil {
 		t.Fatal(err)
 	}

@@ -3,34 +3,31 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/flowrra/schedstore"
-	"github.com/flowrra/schedstore/internal/taskrow"
+	"github.com/flowrra/schedstore/internal/core"
 )
 
-// interpret maps a modernc.org/sqlite error to the contract's sentinels,
-// keeping the original in the chain for callers that want the details.
-// Extended result codes are on (the driver enables them), so the exact
-// constraint is known.
-func interpret(op, id string, err error) error {
+// interpret maps a modernc.org/sqlite error to the contract's sentinels
+// (see core.Interpret).
+func interpret(op, id string, err error) error { return core.Interpret("sqlite", op, id, err, kind) }
+
+// kind reads extended result codes (the driver enables them), so the
+// exact constraint is known.
+func kind(err error) core.Kind {
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(id)
+		return core.NoRows
 	}
-	var sqlErr *sqlite.Error
-	if errors.As(err, &sqlErr) {
+	if sqlErr, ok := core.As[*sqlite.Error](err); ok {
 		switch sqlErr.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-			return fmt.Errorf("%w: %q: %w", schedstore.ErrAlreadyExists, id, err)
+			return core.Duplicate
 		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL,
 			sqlite3.SQLITE_CONSTRAINT_DATATYPE: // DATATYPE: a STRICT column got the wrong type
-			return fmt.Errorf("%w: rejected by the database: %w", schedstore.ErrInvalidTask, err)
+			return core.Rejected
 		}
 	}
-	return fmt.Errorf("schedstore: sqlite %s: %w", op, err)
+	return core.Other
 }
-
-func notFound(id string) error { return taskrow.NotFound(id) }

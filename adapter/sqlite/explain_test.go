@@ -20,7 +20,7 @@ import (
 // the table.
 func TestExplainUsesIndexes(t *testing.T) {
 	ctx := t.Context()
-	b := openBackend(t, testdb.SQLite(t))
+	b := openStore(t, testdb.SQLite(t))
 	now := time.Now().UTC()
 	// Every 10th task is disabled; task i is due i-100 minutes from now, so
 	// tasks 1..100 are due (90 of them enabled) and the due set is small.
@@ -81,7 +81,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 
 // explain returns the EXPLAIN QUERY PLAN of a generated query, one detail
 // per line, indented by depth.
-func explain(t *testing.T, b *sqlite.Backend, name string, args ...any) string {
+func explain(t *testing.T, b *sqlite.Store, name string, args ...any) string {
 	t.Helper()
 	query, err := sqlcquery.Text("sqlite", name)
 	if err != nil {

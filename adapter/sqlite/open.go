@@ -5,17 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
-
-	sqlitemigrate "github.com/golang-migrate/migrate/v4/database/sqlite"
-
-	"github.com/flowrra/schedstore/schema"
 )
 
 // Open opens the database a sqlite:// URL names (see ParseURL), creating
 // the file if needed, and, unless the URL says schedstore_migrate=false,
 // applies pending migrations. Close closes the handle.
-func Open(ctx context.Context, rawURL string) (*Backend, error) {
-	path, migrateOnOpen, err := ParseURL(rawURL)
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	path, migrate, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -23,15 +19,13 @@ func Open(ctx context.Context, rawURL string) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	if migrateOnOpen {
+	if migrate {
 		if err := Migrate(ctx, db); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	b := New(db)
-	b.owned = true
-	return b, nil
+	return newStore(db, true), nil
 }
 
 // OpenDB opens the handle Open uses for path (a file, created if missing,
@@ -81,45 +75,4 @@ func firstConnect(ctx context.Context, db *sql.DB, path string) error {
 		defer held.Close()
 	}
 	return db.PingContext(ctx)
-}
-
-// Migrate applies pending migrations through db. Concurrent callers are
-// safe: within a process through golang-migrate's lock, across processes
-// (on Unix) through an flock on "<database>-migrate.lock".
-func Migrate(ctx context.Context, db *sql.DB) error {
-	m, err := NewMigrator(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	return m.Up()
-}
-
-// NewMigrator returns a Migrator over db (which stays open after the
-// Migrator is closed), for migrate up/down/status/force.
-func NewMigrator(ctx context.Context, db *sql.DB) (*schema.Migrator, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// The lock file sits beside the database file; "" (no file: in memory
-	// or temporary) means there is no other process to exclude.
-	var file string
-	if err := db.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").
-		Scan(&file); err != nil {
-		return nil, fmt.Errorf("schedstore: sqlite: migrations: %w", err)
-	}
-	drv, err := sqlitemigrate.WithInstance(db, &sqlitemigrate.Config{MigrationsTable: schema.MigrationsTable})
-	if err != nil {
-		return nil, fmt.Errorf("schedstore: sqlite: migrations: %w", err)
-	}
-	return schema.NewMigrator(schema.SQLite, &lockedDriver{Driver: drv, lockPath: lockPath(file)})
-}
-
-// lockPath names the lock file of the database file, or "" for none. It
-// serializes the first connection to a fresh file and migrations.
-func lockPath(dbFile string) string {
-	if dbFile == "" {
-		return ""
-	}
-	return dbFile + "-migrate.lock"
 }

@@ -6,6 +6,10 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
+// The mapping between sqlc's generated rows and parameters and
+// taskrow.Row. SQLite stores times as INTEGER Unix microseconds, booleans
+// as 0 or 1, and every integer as int64.
+
 func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 	return taskrow.Row{
 		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
@@ -18,11 +22,27 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 	}
 }
 
-func toTasks(op string, rows []sqlitedb.ScheduledTask, err error) ([]*schedstore.Task, error) {
-	if err != nil {
-		return nil, interpret(op, "", err)
+func createParams(r taskrow.Row) sqlitedb.CreateTaskParams {
+	return sqlitedb.CreateTaskParams{
+		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
+		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: boolInt(r.Enabled),
+		LastRunAtUs: taskrow.MicrosPtr(r.LastRunAt), NextRunAtUs: taskrow.MicrosPtr(r.NextRunAt),
+		CreatedAtUs: taskrow.Micros(r.CreatedAt), UpdatedAtUs: taskrow.Micros(r.UpdatedAt),
+		Description: r.Description, MaxRetries: int64(r.MaxRetries), RetryDelayUs: r.RetryDelayUS,
+		Priority: int64(r.Priority),
 	}
-	return taskrow.TasksFrom(rows, toRow)
+}
+
+func updateParams(r taskrow.Row, expectedVersion int64) sqlitedb.UpdateTaskParams {
+	c := createParams(r)
+	return sqlitedb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+}
+
+// ensureParams sets the ensure key, the unique key that decides between
+// concurrent Ensure calls.
+func ensureParams(r taskrow.Row) sqlitedb.EnsureTaskParams {
+	c := createParams(r)
+	return sqlitedb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority}
 }
 
 // boolInt is SQLite's storage of a boolean (the schema allows 0 and 1).
@@ -31,4 +51,12 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
+}
+
+func findParams(taskName, scheduleType, schedule, fingerprint string) sqlitedb.FindTaskByDefinitionParams {
+	return sqlitedb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func toFire(r sqlitedb.ScheduledTaskFire) schedstore.Fire {
+	return taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicros(r.FiredAtUs))
 }

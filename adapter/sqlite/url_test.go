@@ -80,7 +80,7 @@ func TestOpenForms(t *testing.T) {
 		{"sqlite://" + escapePath.Replace(odd), odd},
 	} {
 		t.Run(c.url, func(t *testing.T) {
-			roundTrip(t, openBackend(t, c.url))
+			roundTrip(t, openStore(t, c.url))
 			if _, err := os.Stat(c.file); err != nil {
 				t.Errorf("database file: %v", err)
 			}
@@ -107,7 +107,7 @@ func roundTrip(t *testing.T, b schedstore.Backend) {
 // connection serves concurrent callers (more connections would each see an
 // empty database).
 func TestMemory(t *testing.T) {
-	a, b := openBackend(t, "sqlite://:memory:"), openBackend(t, "sqlite://:memory:")
+	a, b := openStore(t, "sqlite://:memory:"), openStore(t, "sqlite://:memory:")
 	roundTrip(t, a)
 	if n, err := b.ListAll(t.Context()); err != nil || len(n) != 0 {
 		t.Fatalf("second in-memory backend: %d tasks, %v; want its own empty database", len(n), err)
@@ -124,7 +124,7 @@ func TestMemory(t *testing.T) {
 
 func TestMigrateOptionOff(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bare.db")
-	b := openBackend(t, "sqlite://"+path+"?schedstore_migrate=false")
+	b := openStore(t, "sqlite://"+path+"?schedstore_migrate=false")
 	if got := tableNames(t, b.DB()); len(got) != 0 {
 		t.Errorf("schedstore_migrate=false still created tables %v", got)
 	}
@@ -142,7 +142,7 @@ func TestMigrateOptionOff(t *testing.T) {
 // the write lock at BEGIN.
 func TestOpenSettings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "settings.db")
-	b := openBackend(t, "sqlite://"+path)
+	b := openStore(t, "sqlite://"+path)
 	for pragma, want := range map[string]string{
 		"journal_mode": "wal", "busy_timeout": "10000", "foreign_keys": "1", "synchronous": "2",
 	} {
@@ -174,7 +174,7 @@ func TestOpenSettings(t *testing.T) {
 // well before busy_timeout's 10 s.
 func TestCancelWhileWaiting(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "busy.db")
-	b := openBackend(t, "sqlite://"+path)
+	b := openStore(t, "sqlite://"+path)
 	other := openDB(t, sqlite.DSN(path))
 	tx, err := other.BeginTx(t.Context(), nil) // IMMEDIATE: holds the write lock
 	if err != nil {

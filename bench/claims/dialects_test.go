@@ -128,14 +128,14 @@ func scanByOwner(rows interface {
 
 // ---- PostgreSQL
 
-type pgHandle struct{ b *postgres.Backend }
+type pgHandle struct{ b *postgres.Store }
 
 func (h pgHandle) store() schedstore.Store { return h.b }
 func (h pgHandle) close()                  { h.b.Close() }
 
 func (h pgHandle) claimable(ctx context.Context) (bool, error) {
 	var ok bool
-	err := h.b.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM scheduled_tasks
+	err := h.b.DB().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM scheduled_tasks
 WHERE enabled AND next_run_at <= now() AND (lease_until IS NULL OR lease_until <= now()))`).Scan(&ok)
 	return ok, err
 }
@@ -153,12 +153,12 @@ WHERE id IN (
     FOR UPDATE SKIP LOCKED)`
 
 func (h pgHandle) baselineClaim(ctx context.Context, limit int) (int, error) {
-	tag, err := h.b.Pool().Exec(ctx, pgBaselineClaim, limit)
+	tag, err := h.b.DB().Exec(ctx, pgBaselineClaim, limit)
 	return int(tag.RowsAffected()), err
 }
 
 func (h pgHandle) exec(ctx context.Context, stmt string) error {
-	_, err := h.b.Pool().Exec(ctx, stmt)
+	_, err := h.b.DB().Exec(ctx, stmt)
 	return err
 }
 
@@ -168,7 +168,7 @@ func (h pgHandle) seed(ctx context.Context, rows []seedRow) error {
 		src[i] = []any{r.ID, r.ID, "one_time", r.Schedule, r.Args, r.Kwargs, r.Fingerprint, true,
 			r.Due, r.Created, r.Created}
 	}
-	_, err := h.b.Pool().CopyFrom(ctx, pgx.Identifier{"scheduled_tasks"},
+	_, err := h.b.DB().CopyFrom(ctx, pgx.Identifier{"scheduled_tasks"},
 		[]string{"id", "task_name", "schedule_type", "schedule", "args", "kwargs", "definition_sha256",
 			"enabled", "next_run_at", "created_at", "updated_at"},
 		pgx.CopyFromRows(src))
@@ -182,7 +182,7 @@ func (h pgHandle) seed(ctx context.Context, rows []seedRow) error {
 
 func (h pgHandle) check(ctx context.Context) (tally, error) {
 	var t tally
-	err := h.b.Pool().QueryRow(ctx, `SELECT
+	err := h.b.DB().QueryRow(ctx, `SELECT
     (SELECT count(*) FROM scheduled_task_fires),
     (SELECT count(DISTINCT task_id) FROM scheduled_task_fires),
     (SELECT count(*) FROM scheduled_task_fires AS f
@@ -193,7 +193,7 @@ func (h pgHandle) check(ctx context.Context) (tally, error) {
 	if err != nil {
 		return t, err
 	}
-	rows, err := h.b.Pool().Query(ctx, `SELECT owner, count(*) FROM scheduled_task_fires GROUP BY owner`)
+	rows, err := h.b.DB().Query(ctx, `SELECT owner, count(*) FROM scheduled_task_fires GROUP BY owner`)
 	if err != nil {
 		return t, err
 	}
@@ -206,7 +206,7 @@ func (pgHandle) serverCounters(context.Context) (map[string]int64, error) { retu
 
 // ---- MySQL / MariaDB
 
-type myHandle struct{ b *mysql.Backend }
+type myHandle struct{ b *mysql.Store }
 
 func (h myHandle) store() schedstore.Store { return h.b }
 func (h myHandle) close()                  { h.b.Close() }
@@ -346,7 +346,7 @@ func isDeadlock(err error) bool {
 
 // ---- SQLite
 
-type liteHandle struct{ b *sqlite.Backend }
+type liteHandle struct{ b *sqlite.Store }
 
 func (h liteHandle) store() schedstore.Store { return h.b }
 func (h liteHandle) close()                  { h.b.Close() }

@@ -77,7 +77,7 @@ func (a *app) add(ctx context.Context, f *taskFlags, typ schedstore.ScheduleType
 	}
 	defer b.Close()
 	if f.ifAbsent {
-		stored, created, err := ensure(ctx, b, t)
+		stored, created, err := b.Ensure(ctx, t)
 		if err != nil {
 			return err
 		}

@@ -21,8 +21,8 @@ type app struct {
 	root           *cobra.Command
 }
 
-// open opens the backend the global options name, migrating it.
-func (a *app) open(ctx context.Context) (schedstore.Backend, error) {
+// open opens the store the global options name, migrating it.
+func (a *app) open(ctx context.Context) (schedstore.Store, error) {
 	return adapter.Open(ctx, a.databaseURL())
 }
 

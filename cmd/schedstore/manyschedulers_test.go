@@ -50,7 +50,7 @@ func TestManySchedulers(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer b.Close()
-		st := b.(schedstore.Store)
+		st := b
 
 		start := time.Now().UTC().Truncate(time.Second).Add(2 * time.Second)
 		for i := range manyTasks {

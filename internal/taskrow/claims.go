@@ -59,14 +59,19 @@ func checkOwner(owner string) error {
 	return nil
 }
 
-// Claims turns freshly leased rows, mapped by toRow, into claims, in
-// ListDue's order (Priority descending, NextRunAt, ID): UPDATE ...
-// RETURNING has no order.
-func Claims[R any](generated []R, toRow func(R) Row, w ClaimWindow) ([]schedstore.Claim, error) {
+// RowsFrom maps a dialect's generated rows to Rows, in one allocation.
+func RowsFrom[R any](generated []R, toRow func(R) Row) []Row {
 	rows := make([]Row, len(generated))
 	for i, g := range generated {
 		rows[i] = toRow(g)
 	}
+	return rows
+}
+
+// Claims turns freshly leased rows into claims, in ListDue's order
+// (Priority descending, NextRunAt, ID): UPDATE ... RETURNING has no order.
+// It sorts rows in place.
+func Claims(rows []Row, w ClaimWindow) ([]schedstore.Claim, error) {
 	slices.SortFunc(rows, func(a, b Row) int {
 		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
 			return c
@@ -144,4 +149,13 @@ func CompletionResult(c schedstore.Claim, completed, recorded bool) error {
 // NewFire builds a ledger entry from stored values.
 func NewFire(taskID string, scheduledFor time.Time, owner string, firedAt time.Time) schedstore.Fire {
 	return schedstore.Fire{TaskID: taskID, ScheduledFor: Time(scheduledFor), Owner: owner, FiredAt: Time(firedAt)}
+}
+
+// FiresFrom maps a dialect's generated ledger rows to fires, in order.
+func FiresFrom[F any](rows []F, toFire func(F) schedstore.Fire) []schedstore.Fire {
+	out := make([]schedstore.Fire, len(rows))
+	for i, r := range rows {
+		out[i] = toFire(r)
+	}
+	return out
 }

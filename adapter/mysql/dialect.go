@@ -1,0 +1,201 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/flowrra/schedstore"
+	mysqldb "github.com/flowrra/schedstore/db/mysql"
+	"github.com/flowrra/schedstore/internal/core"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// dialect is core.Dialect on MySQL and MariaDB. Every write that InnoDB
+// may pick as a deadlock victim runs through again. MySQL has no UPDATE
+// ... RETURNING, so ClaimDue and CompleteClaim are short transactions.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[[]byte, mysqldb.ScheduledTask, sql.NullTime, mysqldb.CreateTaskParams, mysqldb.UpdateTaskParams, mysqldb.FindTaskByDefinitionParams]
+
+type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
+	db    *sql.DB
+	q     *mysqldb.Queries
+	owned bool // Close closes db
+}
+
+func newStore(db *sql.DB, owned bool) *Store {
+	q := mysqldb.New(db)
+	d := &dialect{db: db, q: q, owned: owned, generated: generated{
+		Q: q, ID: func(id string) []byte { return []byte(id) }, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, Retry: again[int64],
+		Cutoff: func(t time.Time) sql.NullTime { return nullTime(&t) },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{EnsureLooksUpFirst: true}), db)}
+}
+
+var _ core.Dialect = (*dialect)(nil)
+
+// UpdateRunTimes: version = version + 1 changes every matched row, so the
+// count is of matched rows.
+func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (int64, error) {
+	p := mysqldb.UpdateRunTimesParams{
+		ID: []byte(id), LastRunAt: nullTime(rt.LastRunAt), NextRunAt: nullTime(rt.NextRunAt),
+		UpdatedAt: rt.UpdatedAt,
+	}
+	n, err := again(ctx, func() (int64, error) { return d.q.UpdateRunTimes(ctx, p) })
+	return n, interpret("update run times", id, err)
+}
+
+// DatabaseNow is UTC: Open sets the session's time_zone.
+func (d *dialect) DatabaseNow(ctx context.Context) (time.Time, error) {
+	now, err := d.q.DatabaseNow(ctx)
+	return now, interpret("claim due", "", err)
+}
+
+// ClaimDue is a short transaction: select and lock the due rows (FOR
+// UPDATE SKIP LOCKED), lease them, commit. A deadlock reruns it whole.
+func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	rows, err := again(ctx, func() ([]taskrow.Row, error) { return d.claimDue(ctx, owner, w) })
+	return rows, interpret("claim due", "", err)
+}
+
+func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	q := d.q.WithTx(tx)
+	// InnoDB locks every due row this reads, not only the ones LIMIT keeps:
+	// no index leads with priority, so the sort comes after the read. A
+	// claimer running meanwhile skips them all and may come away short;
+	// they are free again at Commit, two round trips later.
+	picked, err := q.SelectDueForClaim(ctx, mysqldb.SelectDueForClaimParams{Now: nullTime(&w.Now), Limit: w.Limit})
+	if err != nil {
+		return nil, err
+	}
+	// The claims are the picked rows with the lease applied here, exactly
+	// as LeaseTasks writes it: the row locks keep anyone else from changing
+	// them in between.
+	rows := make([]taskrow.Row, len(picked))
+	ids := make([][]byte, len(picked))
+	for i, p := range picked {
+		rows[i] = toRow(p)
+		rows[i].LeaseOwner = owner
+		rows[i].LeaseToken = p.LeaseToken + 1
+		ids[i] = p.ID
+	}
+	if len(ids) > 0 {
+		n, err := q.LeaseTasks(ctx, mysqldb.LeaseTasksParams{
+			Owner: sql.NullString{String: owner, Valid: true}, LeaseUntil: nullTime(&w.LeaseUntil), Ids: ids,
+		})
+		if err != nil {
+			return nil, err
+		}
+		// lease_token changes on every row, so n counts matched rows even
+		// without clientFoundRows; fewer would mean the claims lie.
+		if n != int64(len(ids)) {
+			return nil, fmt.Errorf("leased %d of %d locked rows", n, len(ids))
+		}
+	}
+	// With no rows picked, committing still ends the transaction's gap locks.
+	return rows, tx.Commit()
+}
+
+// CompleteClaim is one transaction: advance the task if the token is
+// current, then record the fire. A deadlock reruns it whole.
+func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
+	var completed, recorded bool
+	_, err := again(ctx, func() (struct{}, error) {
+		var err error
+		completed, recorded, err = d.complete(ctx, c, done)
+		return struct{}{}, err
+	})
+	return completed, recorded, interpret("complete claim", c.Task.ID, err)
+}
+
+func (d *dialect) complete(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, false, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	q := d.q.WithTx(tx)
+	id := []byte(c.Task.ID)
+	// AdvanceClaimedTask bumps version, so a matched row always counts.
+	advanced, err := q.AdvanceClaimedTask(ctx, mysqldb.AdvanceClaimedTaskParams{
+		ScheduledFor: nullTime(&done.ScheduledFor), NextRunAt: nullTime(done.NextRunAt),
+		KeepEnabled: done.KeepEnabled, FiredAt: done.FiredAt,
+		ID: id, LeaseToken: c.Token, Owner: sql.NullString{String: c.Owner, Valid: true},
+	})
+	if err != nil || advanced == 0 {
+		return false, false, err // rolled back: nothing was written
+	}
+	n, err := q.RecordFire(ctx, mysqldb.RecordFireParams{
+		TaskID: id, ScheduledFor: done.ScheduledFor, Owner: c.Owner, FiredAt: done.FiredAt,
+	})
+	if err != nil {
+		return false, false, err
+	}
+	// Committed even when the ledger had the occurrence already: the task
+	// still advances and its lease is released (ErrAlreadyFired says so).
+	return true, n > 0, tx.Commit()
+}
+
+// ReleaseClaim: clearing lease_owner changes any row that matched, so the
+// count holds without clientFoundRows.
+func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	p := mysqldb.ReleaseClaimParams{
+		ID: []byte(c.Task.ID), LeaseToken: c.Token, Owner: sql.NullString{String: c.Owner, Valid: true},
+	}
+	n, err := again(ctx, func() (int64, error) { return d.q.ReleaseClaim(ctx, p) })
+	return n > 0, interpret("release claim", c.Task.ID, err)
+}
+
+// EnsureTask: the store looks the definition up first (see
+// core.Options.EnsureLooksUpFirst); between concurrent calls the unique
+// ensure key still decides, and the losers' inserts fail with 1062
+// (ErrAlreadyExists).
+func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
+	p := ensureParams(r)
+	n, err := again(ctx, func() (int64, error) { return d.q.EnsureTask(ctx, p) })
+	return n > 0, interpret("ensure", r.ID, err)
+}
+
+func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
+	rows, err := d.q.ListFires(ctx, mysqldb.ListFiresParams{TaskID: []byte(taskID), Limit: limit})
+	if err != nil {
+		return nil, interpret("list fires", taskID, err)
+	}
+	return taskrow.FiresFrom(rows, toFire), nil
+}
+
+// PruneFires: a range DELETE can lose a deadlock to RecordFire's inserts.
+func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
+	n, err := again(ctx, func() (int64, error) { return d.q.PruneFires(ctx, before) })
+	return n, interpret("prune fires", "", err)
+}
+
+func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
+	at, err := d.q.NextDue(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.Time(at.Time), at.Valid, nil
+}
+
+func (d *dialect) Close() error {
+	if d.owned {
+		return d.db.Close()
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/flowrra/schedstore"
+	pgdb "github.com/flowrra/schedstore/db/postgres"
+	"github.com/flowrra/schedstore/internal/core"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// dialect is core.Dialect on PostgreSQL: every method is one statement,
+// so one round trip.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[string, pgdb.ScheduledTask, *time.Time, pgdb.CreateTaskParams, pgdb.UpdateTaskParams, pgdb.FindTaskByDefinitionParams]
+
+type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
+	pool  *pgxpool.Pool
+	q     *pgdb.Queries
+	owned bool // Close closes pool
+}
+
+func newStore(pool *pgxpool.Pool, owned bool) *Store {
+	q := pgdb.New(pool)
+	d := &dialect{pool: pool, q: q, owned: owned, generated: generated{
+		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
+		Cutoff: func(t time.Time) *time.Time { return &t },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{}), pool)}
+}
+
+var _ core.Dialect = (*dialect)(nil)
+
+func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (int64, error) {
+	n, err := d.q.UpdateRunTimes(ctx, pgdb.UpdateRunTimesParams{
+		ID: id, LastRunAt: rt.LastRunAt, NextRunAt: rt.NextRunAt, UpdatedAt: rt.UpdatedAt,
+	})
+	return n, interpret("update run times", id, err)
+}
+
+func (d *dialect) DatabaseNow(ctx context.Context) (time.Time, error) {
+	now, err := d.q.DatabaseNow(ctx)
+	return now, interpret("claim due", "", err)
+}
+
+// ClaimDue is one statement that picks, locks (FOR UPDATE SKIP LOCKED) and
+// leases.
+func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	rows, err := d.q.ClaimDueTasks(ctx, pgdb.ClaimDueTasksParams{
+		Owner: &owner, LeaseUntil: w.LeaseUntil, Now: w.Now, MaxClaims: w.Limit,
+	})
+	return toRows(rows), interpret("claim due", "", err)
+}
+
+// CompleteClaim is one statement: a CTE advances the task and records the fire.
+func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
+	res, err := d.q.CompleteClaim(ctx, pgdb.CompleteClaimParams{
+		ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+		ScheduledFor: done.ScheduledFor, NextRunAt: done.NextRunAt, KeepEnabled: done.KeepEnabled,
+		FiredAt: done.FiredAt,
+	})
+	return res.Completed > 0, res.Recorded > 0, interpret("complete claim", c.Task.ID, err)
+}
+
+func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	n, err := d.q.ReleaseClaim(ctx, pgdb.ReleaseClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner})
+	return n > 0, interpret("release claim", c.Task.ID, err)
+}
+
+// EnsureTask is one statement (INSERT ... ON CONFLICT DO NOTHING on the
+// ensure key).
+func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
+	n, err := d.q.EnsureTask(ctx, ensureParams(r))
+	return n > 0, interpret("ensure", r.ID, err)
+}
+
+func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
+	rows, err := d.q.ListFires(ctx, pgdb.ListFiresParams{TaskID: taskID, MaxFires: &limit})
+	if err != nil {
+		return nil, interpret("list fires", taskID, err)
+	}
+	return taskrow.FiresFrom(rows, toFire), nil
+}
+
+func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
+	n, err := d.q.PruneFires(ctx, before)
+	return n, interpret("prune fires", "", err)
+}
+
+func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
+	at, err := d.q.NextDue(ctx)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.Time(at), true, nil
+}
+
+func (d *dialect) Close() error {
+	if d.owned {
+		d.pool.Close()
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/flowrra/schedstore"
+	sqlitedb "github.com/flowrra/schedstore/db/sqlite"
+	"github.com/flowrra/schedstore/internal/core"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// dialect is core.Dialect on SQLite: one statement per method, but for
+// CompleteClaim (SQLite cannot write two tables in one statement).
+// Times are INTEGER Unix microseconds.
+// generated is the part of dialect that core implements once for every
+// dialect, over this one's generated types.
+type generated = core.Generated[string, sqlitedb.ScheduledTask, *int64, sqlitedb.CreateTaskParams, sqlitedb.UpdateTaskParams, sqlitedb.FindTaskByDefinitionParams]
+
+type dialect struct {
+	// The methods of the same shape in every dialect.
+	generated
+
+	db    *sql.DB
+	q     *sqlitedb.Queries
+	owned bool // Close closes db
+}
+
+func newStore(db *sql.DB, owned bool) *Store {
+	q := sqlitedb.New(db)
+	d := &dialect{db: db, q: q, owned: owned, generated: generated{
+		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
+		Cutoff: func(t time.Time) *int64 { us := taskrow.Micros(t); return &us },
+	}}
+	return &Store{core.NewHandle(core.New(d, core.Options{}), db)}
+}
+
+var _ core.Dialect = (*dialect)(nil)
+
+func (d *dialect) UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (int64, error) {
+	n, err := d.q.UpdateRunTimes(ctx, sqlitedb.UpdateRunTimesParams{
+		ID: id, LastRunAtUs: taskrow.MicrosPtr(rt.LastRunAt), NextRunAtUs: taskrow.MicrosPtr(rt.NextRunAt),
+		UpdatedAtUs: taskrow.Micros(rt.UpdatedAt),
+	})
+	return n, interpret("update run times", id, err)
+}
+
+// DatabaseNow is the process's clock: SQLite runs in-process.
+func (d *dialect) DatabaseNow(context.Context) (time.Time, error) { return time.Now(), nil }
+
+// ClaimDue is one statement (UPDATE ... RETURNING): SQLite runs one writer
+// at a time, so no row locks are needed.
+func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	nowUs, untilUs := taskrow.Micros(w.Now), taskrow.Micros(w.LeaseUntil)
+	rows, err := d.q.ClaimDueTasks(ctx, sqlitedb.ClaimDueTasksParams{
+		Owner: &owner, LeaseUntilUs: &untilUs, NowUs: &nowUs, MaxClaims: int64(w.Limit),
+	})
+	return taskrow.RowsFrom(rows, toRow), interpret("claim due", "", err)
+}
+
+// CompleteClaim is two statements (advance the task, record the fire) in
+// one transaction (BEGIN IMMEDIATE with DSN's settings).
+func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
+	completed, recorded, err := d.complete(ctx, c, done)
+	return completed, recorded, interpret("complete claim", c.Task.ID, err)
+}
+
+func (d *dialect) complete(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, false, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	q := d.q.WithTx(tx)
+	scheduledFor, firedAt := taskrow.Micros(done.ScheduledFor), taskrow.Micros(done.FiredAt)
+	advanced, err := q.AdvanceClaimedTask(ctx, sqlitedb.AdvanceClaimedTaskParams{
+		ScheduledForUs: &scheduledFor, NextRunAtUs: taskrow.MicrosPtr(done.NextRunAt),
+		KeepEnabled: boolInt(done.KeepEnabled), FiredAtUs: firedAt,
+		ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+	})
+	if err != nil || advanced == 0 { // a stale token: change nothing
+		return false, false, err
+	}
+	n, err := q.RecordFire(ctx, sqlitedb.RecordFireParams{
+		TaskID: c.Task.ID, ScheduledForUs: scheduledFor, Owner: c.Owner, FiredAtUs: firedAt,
+	})
+	if err != nil {
+		return false, false, err
+	}
+	return true, n > 0, tx.Commit()
+}
+
+func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	n, err := d.q.ReleaseClaim(ctx, sqlitedb.ReleaseClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner})
+	return n > 0, interpret("release claim", c.Task.ID, err)
+}
+
+// EnsureTask is one statement (INSERT ... ON CONFLICT DO NOTHING on the
+// ensure key).
+func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
+	n, err := d.q.EnsureTask(ctx, ensureParams(r))
+	return n > 0, interpret("ensure", r.ID, err)
+}
+
+func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
+	rows, err := d.q.ListFires(ctx, sqlitedb.ListFiresParams{TaskID: taskID, MaxFires: int64(limit)})
+	if err != nil {
+		return nil, interpret("list fires", taskID, err)
+	}
+	return taskrow.FiresFrom(rows, toFire), nil
+}
+
+func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
+	n, err := d.q.PruneFires(ctx, taskrow.Micros(before))
+	return n, interpret("prune fires", "", err)
+}
+
+func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
+	us, err := d.q.NextDue(ctx)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && us == nil) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.FromMicros(*us), true, nil
+}
+
+func (d *dialect) Close() error {
+	if d.owned {
+		return d.db.Close()
+	}
+	return nil
+}

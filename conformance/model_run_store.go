@@ -1,0 +1,236 @@
+package conformance
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/flowrra/schedstore"
+)
+
+// The randomized test's Store calls. Each ClaimDue passes an explicit
+// clock from the run-time pool, so the backend and the model agree on
+// what is due and which leases have ended; only FiredAt and the UpdatedAt
+// a completion sets come from the backend's clock, and are adopted by the
+// model after a check (reconcile, reconcileFire).
+var (
+	randOwners = []string{"w1", "w2", "wü"}
+	// randLeases end on the pool's instants (base-2h + 2h = base), just
+	// after them (1µs) and past all of them.
+	randLeases = []time.Duration{time.Microsecond, time.Hour, 2 * time.Hour}
+	// randOlderThan are PruneFires bounds before and after every fire,
+	// which the backend's clock cannot put on the wrong side.
+	randOlderThan = []time.Time{past, farFuture}
+)
+
+// claimPair is one claim as the backend and the model returned it: the
+// same but for Token, whose value the contract leaves open.
+type claimPair struct{ b, m schedstore.Claim }
+
+func (r *modelRun) randomStoreCall() {
+	switch x := r.rng.IntN(100); {
+	case x < 35:
+		r.claimDue()
+	case x < 60:
+		r.completeClaim()
+	case x < 70:
+		r.releaseClaim()
+	case x < 85:
+		r.ensure()
+	case x < 94:
+		r.listFires(r.pickID(), pickOne(r, []int{-1, 0, 1, 2, 3}))
+	case x < 97:
+		r.nextDue()
+	default:
+		r.pruneFires()
+	}
+}
+
+func (r *modelRun) nextDue() {
+	r.note("NextDue()")
+	atB, okB, errB := r.st.NextDue(r.t.Context())
+	atM, okM, errM := r.m.NextDue(r.t.Context())
+	r.sameErr("NextDue", errB, errM)
+	if okB != okM || !atB.Equal(atM) {
+		r.failf("NextDue() = %v, %v; model says %v, %v", atB, okB, atM, okM)
+	}
+}
+
+func (r *modelRun) claimDue() {
+	owner, now := pickOne(r, randOwners), r.jitter(pickOne(r, randRunTimes))
+	lease, limit := pickOne(r, randLeases), 1+r.rng.IntN(4)
+	r.note("ClaimDue(%q, %v, %v, %d)", owner, now, lease, limit)
+	gotB, errB := r.st.ClaimDue(r.t.Context(), owner, now, lease, limit)
+	gotM, errM := r.m.ClaimDue(r.t.Context(), owner, now, lease, limit)
+	r.sameErr("ClaimDue", errB, errM)
+	for i := range min(len(gotB), len(gotM)) {
+		r.reconcile(gotM[i].Task, gotB[i].Task)
+	}
+	if len(gotB)+len(gotM) > 0 { // nil and empty both mean none
+		r.diff("ClaimDue", gotM, gotB, ignoreToken)
+	}
+	for i := range gotB {
+		r.claims = append(r.claims, claimPair{gotB[i], gotM[i]})
+	}
+}
+
+// takeClaim removes and returns a random outstanding claim, live or stale.
+func (r *modelRun) takeClaim() (claimPair, bool) {
+	if len(r.claims) == 0 {
+		return claimPair{}, false
+	}
+	i := r.rng.IntN(len(r.claims))
+	p := r.claims[i]
+	r.claims = slices.Delete(r.claims, i, i+1)
+	return p, true
+}
+
+func (r *modelRun) completeClaim() {
+	p, ok := r.takeClaim()
+	if !ok {
+		r.claimDue()
+		return
+	}
+	next := r.maybeTime(randRunTimes)
+	r.note("CompleteClaim(%q of %q at %v, token %d, next %v)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token, next)
+	before := time.Now()
+	errB := r.st.CompleteClaim(r.t.Context(), p.b, next)
+	w := window{before, time.Now()}
+	errM := r.m.CompleteClaim(r.t.Context(), p.m, next)
+	r.sameErr("CompleteClaim", errB, errM)
+	id := p.b.Task.ID
+	if errB == nil || errors.Is(errB, schedstore.ErrAlreadyFired) {
+		r.fuzzy[id] = w // the task was advanced at the backend's clock
+	}
+	if errB == nil {
+		r.fired[fireKey{id, p.b.ScheduledFor.UnixMicro()}] = w
+	}
+}
+
+func (r *modelRun) releaseClaim() {
+	p, ok := r.takeClaim()
+	if !ok {
+		r.claimDue()
+		return
+	}
+	r.note("ReleaseClaim(%q of %q at %v, token %d)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token)
+	errB := r.st.ReleaseClaim(r.t.Context(), p.b)
+	errM := r.m.ReleaseClaim(r.t.Context(), p.m)
+	r.sameErr("ReleaseClaim", errB, errM)
+}
+
+// dropClaims forgets the claims of a deleted task: a new row with its ID
+// starts its tokens afresh in some dialects and not in others, which the
+// contract leaves open.
+func (r *modelRun) dropClaims(id string) {
+	r.claims = slices.DeleteFunc(r.claims, func(p claimPair) bool { return p.b.Task.ID == id })
+	for k := range r.fired {
+		if k.taskID == id {
+			delete(r.fired, k)
+		}
+	}
+}
+
+func (r *modelRun) ensure() {
+	id := ""
+	if r.rng.IntN(3) == 0 {
+		id = r.pickID()
+	}
+	in, k := r.randomTask(id)
+	r.maybeCorrupt(in)
+	bt, mt := cloneTask(in), cloneTask(in)
+	r.note("Ensure(%s)", describe(in))
+	// The contract lets Ensure return any task with the definition.
+	r.m.mu.Lock()
+	matches, _ := r.m.matching(in.TaskName, in.ScheduleType, in.Schedule, in.Args, in.Kwargs)
+	r.m.mu.Unlock()
+	gotB, createdB, errB := r.st.Ensure(r.t.Context(), bt)
+	if errB == nil && createdB {
+		// The model stores what the backend assigned.
+		if mt.ID == "" {
+			mt.ID = gotB.ID
+			r.assigned = append(r.assigned, gotB.ID)
+		}
+		if mt.CreatedAt.IsZero() {
+			mt.CreatedAt = gotB.CreatedAt
+		}
+	}
+	gotM, createdM, errM := r.m.Ensure(r.t.Context(), mt)
+	r.sameErr("Ensure", errB, errM)
+	switch {
+	case errB != nil:
+	case createdB != createdM:
+		r.failf("Ensure created = %v, model says %v (model's task %q)", createdB, createdM, gotM.ID)
+	case createdB:
+		r.diff("Ensure's new task", gotM, gotB)
+		r.defs[gotB.ID] = k
+		delete(r.fuzzy, gotB.ID)
+	default:
+		i := slices.IndexFunc(matches, func(t *schedstore.Task) bool { return t.ID == gotB.ID })
+		if i < 0 {
+			r.failf("Ensure returned %q, but the model's matches are %q", gotB.ID, ids(matches))
+		}
+		r.reconcile(matches[i], gotB)
+		r.diff("Ensure's existing task", matches[i], gotB)
+	}
+}
+
+func (r *modelRun) listFires(id string, limit int) {
+	r.note("ListFires(%q, %d)", id, limit)
+	gotB, errB := r.st.ListFires(r.t.Context(), id, limit)
+	gotM, errM := r.m.ListFires(r.t.Context(), id, limit)
+	r.sameErr("ListFires", errB, errM)
+	if len(gotB) == len(gotM) {
+		for i := range gotM {
+			r.reconcileFire(&gotM[i], gotB[i])
+		}
+	}
+	if len(gotB)+len(gotM) > 0 {
+		r.diff("ListFires", gotM, gotB)
+	}
+}
+
+// reconcileFire adopts the backend's FiredAt for a fire the model has not
+// seen yet, after checking that it is a time of the CompleteClaim call.
+func (r *modelRun) reconcileFire(want *schedstore.Fire, got schedstore.Fire) {
+	k := fireKey{want.TaskID, want.ScheduledFor.UnixMicro()}
+	w, ok := r.fired[k]
+	if !ok || got.TaskID != want.TaskID || !got.ScheduledFor.Equal(want.ScheduledFor) {
+		return
+	}
+	r.checkNow("FiredAt of "+want.TaskID, got.FiredAt, w)
+	want.FiredAt = got.FiredAt
+	r.m.mu.Lock()
+	if f, ok := r.m.fires[k]; ok {
+		f.FiredAt = got.FiredAt
+		r.m.fires[k] = f
+	}
+	r.m.mu.Unlock()
+	delete(r.fired, k)
+}
+
+func (r *modelRun) pruneFires() {
+	olderThan := pickOne(r, randOlderThan)
+	r.note("PruneFires(%v)", olderThan)
+	nB, errB := r.st.PruneFires(r.t.Context(), olderThan)
+	nM, errM := r.m.PruneFires(r.t.Context(), olderThan)
+	r.sameErr("PruneFires", errB, errM)
+	if nB != nM {
+		r.failf("PruneFires(%v) = %d, model says %d", olderThan, nB, nM)
+	}
+}
+
+// compareFires compares the ledger of every task the model has fires
+// for; the random ListFires calls look for fires the model lacks.
+func (r *modelRun) compareFires() {
+	r.m.mu.Lock()
+	withFires := map[string]bool{}
+	for k := range r.m.fires {
+		withFires[k.taskID] = true
+	}
+	r.m.mu.Unlock()
+	for _, id := range slices.Sorted(maps.Keys(withFires)) {
+		r.listFires(id, 0)
+	}
+}

@@ -1,0 +1,89 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// Dialect is what a database adapter implements: row operations, each one
+// statement (or one transaction of the dialect's own shape), over rows in
+// the shared form. Arguments are already validated and normalized (UTC,
+// whole microseconds). Errors come back interpreted: sql.ErrNoRows and its
+// kin as schedstore.ErrNotFound, unique violations as
+// schedstore.ErrAlreadyExists, rejected values as schedstore.ErrInvalidTask.
+//
+// Lists return decoded tasks rather than rows, so that a dialect decodes
+// its generated rows straight into one backing array
+// ([taskrow.TasksFrom]).
+type Dialect interface {
+	// CreateTask inserts r.
+	CreateTask(ctx context.Context, r taskrow.Row) error
+	// UpdateTask replaces the task r.ID (all but CreatedAt), bumping its
+	// version, where expectedVersion is 0 or the stored version, and
+	// returns how many rows matched.
+	UpdateTask(ctx context.Context, r taskrow.Row, expectedVersion int64) (matched int64, err error)
+	// TaskExists reports whether a task has the ID.
+	TaskExists(ctx context.Context, id string) (bool, error)
+	// DeleteTask deletes a task and returns how many rows it deleted.
+	DeleteTask(ctx context.Context, id string) (int64, error)
+	// GetTask reads a task (ErrNotFound when there is none).
+	GetTask(ctx context.Context, id string) (taskrow.Row, error)
+	// ListAllTasks, ListEnabledTasks and ListDueTasks decode in
+	// Backend's orders; ListDueTasks takes the cutoff to compare NextRunAt with.
+	ListAllTasks(ctx context.Context) ([]*schedstore.Task, error)
+	ListEnabledTasks(ctx context.Context) ([]*schedstore.Task, error)
+	ListDueTasks(ctx context.Context, cutoff time.Time) ([]*schedstore.Task, error)
+	// UpdateRunTimes writes rt to the task id, bumping its version, and
+	// returns how many rows matched.
+	UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (matched int64, err error)
+	// ClearTasks deletes every task and returns how many.
+	ClearTasks(ctx context.Context) (int64, error)
+	// FindTask reads a task with def's fingerprint and the given fields
+	// (ErrNotFound when there is none).
+	FindTask(ctx context.Context, taskName, scheduleType, schedule string, def taskrow.Definition) (taskrow.Row, error)
+
+	// DatabaseNow reads the database's clock (an embedded database's is
+	// the process's).
+	DatabaseNow(ctx context.Context) (time.Time, error)
+	// ClaimDue leases to owner, until w.LeaseUntil, at most w.Limit enabled
+	// tasks due at w.Now and not under a live lease, skipping locked rows,
+	// and returns them as leased (LeaseOwner, LeaseToken), in any order.
+	ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error)
+	// CompleteClaim advances c's task as done says and releases its lease,
+	// if c's token and owner are current (completed), and records the fire
+	// unless the ledger holds it already (recorded), in one transaction.
+	// Nothing is written when completed is false.
+	CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error)
+	// ReleaseClaim clears c's lease if c's token and owner are current.
+	ReleaseClaim(ctx context.Context, c schedstore.Claim) (released bool, err error)
+	// EnsureTask inserts r unless a task with its fingerprint as ensure key
+	// exists; inserted is false when one did. A taken ID is ErrAlreadyExists
+	// (on MySQL, so is the ensure key's conflict).
+	EnsureTask(ctx context.Context, r taskrow.Row) (inserted bool, err error)
+	// ListFires returns a task's fires, newest occurrence first, at most limit.
+	ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error)
+	// PruneFires deletes the fires recorded before before and returns how many.
+	PruneFires(ctx context.Context, before time.Time) (int64, error)
+	// NextDue returns the earliest NextRunAt of an enabled task; ok is
+	// false when none has one.
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+
+	// Close releases what the dialect owns (a pool Open made; never one
+	// the application passed in). Store calls it once.
+	Close() error
+}
+
+// Options are how dialects differ in what Store decides.
+type Options struct {
+	// Now is the process clock (time.Now when nil): CreatedAt, UpdatedAt,
+	// FiredAt and a zero ListDue cutoff.
+	Now func() time.Time
+	// EnsureLooksUpFirst: Ensure reads the definition before inserting,
+	// instead of inserting first. MySQL sets it: an INSERT that checks for
+	// the definition itself takes shared gap locks that concurrent Ensure
+	// calls deadlock on.
+	EnsureLooksUpFirst bool
+}

@@ -1,0 +1,291 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/lifecycle"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// Store implements schedstore.Store over a Dialect. Safe for concurrent use
+// when the Dialect is.
+type Store struct {
+	d     Dialect
+	opts  Options
+	guard lifecycle.Guard
+}
+
+var _ schedstore.Store = (*Store)(nil)
+
+// New returns a Store over d.
+func New(d Dialect, opts Options) *Store {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Store{d: d, opts: opts}
+}
+
+// Create implements schedstore.Backend.
+func (s *Store) Create(ctx context.Context, t *schedstore.Task) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	r, err := taskrow.ForCreate(t, s.opts.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.d.CreateTask(ctx, r); err != nil {
+		return err
+	}
+	r.WriteBack(t)
+	return nil
+}
+
+// Update implements schedstore.Backend.
+func (s *Store) Update(ctx context.Context, t *schedstore.Task) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	r, err := taskrow.ForUpdate(t, s.opts.Now())
+	if err != nil {
+		return err
+	}
+	n, err := s.d.UpdateTask(ctx, r, t.Version)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		// Why did nothing match? Only a versioned update asks the
+		// database again, so only that error path costs a round trip more.
+		return taskrow.UnmatchedUpdate(r.ID, t.Version, func() (bool, error) { return s.d.TaskExists(ctx, r.ID) })
+	}
+	r.WriteBackUpdate(t)
+	return nil
+}
+
+// Delete implements schedstore.Backend.
+func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return false, err
+	}
+	if schedstore.ValidateID(id) != nil {
+		return false, nil // no such row can exist
+	}
+	n, err := s.d.DeleteTask(ctx, id)
+	return n > 0, err
+}
+
+// Get implements schedstore.Backend.
+func (s *Store) Get(ctx context.Context, id string) (*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	if schedstore.ValidateID(id) != nil {
+		return nil, taskrow.NotFound(id) // no such row can exist
+	}
+	r, err := s.d.GetTask(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Task()
+}
+
+// ListAll implements schedstore.Backend.
+func (s *Store) ListAll(ctx context.Context) ([]*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.d.ListAllTasks(ctx)
+}
+
+// ListEnabled implements schedstore.Backend.
+func (s *Store) ListEnabled(ctx context.Context) ([]*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.d.ListEnabledTasks(ctx)
+}
+
+// ListDue implements schedstore.Backend.
+func (s *Store) ListDue(ctx context.Context, now time.Time) ([]*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.d.ListDueTasks(ctx, taskrow.DueCutoff(now, s.opts.Now))
+}
+
+// UpdateRunTimes implements schedstore.Backend.
+func (s *Store) UpdateRunTimes(ctx context.Context, id string, lastRun, nextRun time.Time) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	rt, err := taskrow.ForRunTimes(id, lastRun, nextRun, s.opts.Now())
+	if err != nil {
+		return err
+	}
+	if rt.Missing {
+		return taskrow.NotFound(id)
+	}
+	n, err := s.d.UpdateRunTimes(ctx, id, rt)
+	if err != nil {
+		return err
+	}
+	if n == 0 { // version = version + 1 changes every matched row: 0 means none matched
+		return taskrow.NotFound(id)
+	}
+	return nil
+}
+
+// Clear implements schedstore.Backend.
+func (s *Store) Clear(ctx context.Context) (int64, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return 0, err
+	}
+	return s.d.ClearTasks(ctx)
+}
+
+// FindByDefinition implements schedstore.Backend.
+func (s *Store) FindByDefinition(ctx context.Context, taskName string, typ schedstore.ScheduleType,
+	schedule string, args []any, kwargs map[string]any) (*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.find(ctx, taskName, typ, schedule, args, kwargs)
+}
+
+func (s *Store) find(ctx context.Context, taskName string, typ schedstore.ScheduleType,
+	schedule string, args []any, kwargs map[string]any) (*schedstore.Task, error) {
+	def, err := taskrow.NewDefinition(taskName, typ, schedule, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.d.FindTask(ctx, taskName, string(typ), schedule, def)
+	if err != nil {
+		return nil, err
+	}
+	return r.Task()
+}
+
+// Close implements schedstore.Backend: idempotent; it closes the pool only
+// if the dialect's Open made it.
+func (s *Store) Close() error { return s.guard.Close(s.d.Close) }
+
+// ClaimDue implements schedstore.Store. A zero now reads the database's
+// clock first (one round trip more).
+func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]schedstore.Claim, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	if err := taskrow.CheckClaimArgs(owner, lease, limit); err != nil {
+		return nil, err
+	}
+	if now.IsZero() {
+		var err error
+		if now, err = s.d.DatabaseNow(ctx); err != nil {
+			return nil, err
+		}
+	}
+	w := taskrow.NewClaimWindow(now, lease, limit)
+	rows, err := s.d.ClaimDue(ctx, owner, w)
+	if err != nil {
+		return nil, err
+	}
+	return taskrow.Claims(rows, w)
+}
+
+// CompleteClaim implements schedstore.Store.
+func (s *Store) CompleteClaim(ctx context.Context, c schedstore.Claim, nextRun *time.Time) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	done, err := taskrow.NewCompletion(c, nextRun, s.opts.Now())
+	if err != nil {
+		return err
+	}
+	completed, recorded, err := s.d.CompleteClaim(ctx, c, done)
+	if err != nil {
+		return err
+	}
+	return taskrow.CompletionResult(c, completed, recorded)
+}
+
+// ReleaseClaim implements schedstore.Store.
+func (s *Store) ReleaseClaim(ctx context.Context, c schedstore.Claim) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	if err := taskrow.CheckClaim(c); err != nil {
+		return err
+	}
+	released, err := s.d.ReleaseClaim(ctx, c)
+	if err != nil {
+		return err
+	}
+	return taskrow.CompletionResult(c, released, true)
+}
+
+// Ensure implements schedstore.Store: the unique ensure key decides between
+// concurrent calls; see taskrow.Ensure. With Options.EnsureLooksUpFirst the
+// lookup comes first, as a plain read.
+func (s *Store) Ensure(ctx context.Context, t *schedstore.Task) (*schedstore.Task, bool, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, false, err
+	}
+	r, err := taskrow.ForCreate(t, s.opts.Now())
+	if err != nil {
+		return nil, false, err
+	}
+	find := func(ctx context.Context) (*schedstore.Task, error) {
+		return s.find(ctx, t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs)
+	}
+	if s.opts.EnsureLooksUpFirst {
+		if existing, err := find(ctx); !errors.Is(err, schedstore.ErrNotFound) {
+			return existing, false, err
+		}
+	}
+	return taskrow.Ensure(ctx, t, r, func(ctx context.Context) (bool, error) { return s.d.EnsureTask(ctx, r) }, find)
+}
+
+// ListFires implements schedstore.Store.
+func (s *Store) ListFires(ctx context.Context, taskID string, limit int) ([]schedstore.Fire, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.d.ListFires(ctx, taskID, taskrow.FireLimit(limit))
+}
+
+// PruneFires implements schedstore.Store.
+func (s *Store) PruneFires(ctx context.Context, olderThan time.Time) (int64, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return 0, err
+	}
+	if err := schedstore.ValidateTime("olderThan", olderThan); err != nil {
+		return 0, err
+	}
+	return s.d.PruneFires(ctx, taskrow.StrictBound(olderThan)) // rounds up: fired_at < olderThan
+}
+
+// NextDue implements schedstore.Store.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return time.Time{}, false, err
+	}
+	return s.d.NextDue(ctx)
+}
+
+// Handle is a Store with the database handle it runs on, for a dialect
+// package's Store type to embed: DB returns the handle.
+type Handle[H any] struct {
+	*Store
+	db H
+}
+
+// NewHandle pairs s with db.
+func NewHandle[H any](s *Store, db H) Handle[H] { return Handle[H]{Store: s, db: db} }
+
+// DB returns the underlying pool or handle, for callers that need to reach
+// past the contract (health checks, metrics, backups).
+func (h Handle[H]) DB() H { return h.db }
