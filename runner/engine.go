@@ -117,7 +117,7 @@ func (e *engine) loop(ctx context.Context) {
 	for ctx.Err() == nil {
 		want, got, err := e.claim(ctx)
 		if err == nil && want == 0 {
-			e.sleep(ctx, e.r.maxSleep()) // every slot is busy: a job's end wakes the loop
+			e.poll(ctx, e.r.maxSleep()) // every slot is busy: a job's end wakes the loop
 			continue
 		}
 		if err == nil && got == want {
@@ -136,15 +136,19 @@ func (e *engine) loop(ctx context.Context) {
 		} else {
 			failures = 0
 		}
-		wait := e.r.wait(e.clock.Now(), next, pending, got, failures)
+		wait, poll := e.r.wait(e.clock.Now(), next, pending, got, failures)
 		if err != nil {
 			e.log.Error("store error; retrying", "err", err, "retry_in", wait)
 		}
-		e.sleep(ctx, wait)
+		if poll {
+			e.poll(ctx, wait)
+		} else {
+			e.sleep(ctx, wait)
+		}
 	}
 }
 
-// sleep waits for d, a wake-up or the end of ctx.
+// sleep waits for d on the Runner's clock, a wake-up or the end of ctx.
 func (e *engine) sleep(ctx context.Context, d time.Duration) {
 	if d <= 0 {
 		return
@@ -153,6 +157,17 @@ func (e *engine) sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-e.wake:
 	case <-e.clock.After(d):
+	}
+}
+
+// poll waits for d of real time, a wake-up or the end of ctx.
+func (e *engine) poll(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-e.wake:
+	case <-t.C:
 	}
 }
 

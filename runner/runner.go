@@ -81,7 +81,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("scheduler started", "owner", e.owner, "concurrency", cap(e.slots), "lease", e.lease)
+	e.log.Info("scheduler started", "owner", e.owner, "concurrency", cap(e.slots), "lease", e.lease, "max_sleep", r.maxSleep())
 	defer e.log.Info("scheduler stopped")
 	e.loop(ctx)
 	e.stop()

@@ -99,7 +99,7 @@ func Claims(rows []Row, w ClaimWindow) ([]schedstore.Claim, error) {
 			Attempt:      int(r.Attempts),
 			FirstAttemptAt: func() time.Time {
 				if r.FirstAttemptAt != nil {
-					return *r.FirstAttemptAt
+					return Time(*r.FirstAttemptAt)
 				}
 				return w.Now
 			}(),
@@ -148,6 +148,9 @@ func NewCompletion(in schedstore.Completion, now time.Time) (Completion, error) 
 		return Completion{}, &schedstore.FieldError{Field: "Status", Reason: fmt.Sprintf("%q is not succeeded or failed", status)}
 	}
 	attempts := in.Attempts
+	if attempts < 0 {
+		return Completion{}, &schedstore.FieldError{Field: "Attempts", Reason: fmt.Sprintf("%d is negative", attempts)}
+	}
 	if attempts == 0 {
 		attempts = c.Attempt
 	}
