@@ -36,17 +36,42 @@ type Store interface {
 	// instance is claiming at this moment (no waiting), and leases each to
 	// owner until now+lease. Each Claim names the occurrence it claims
 	// (ScheduledFor = the task's NextRunAt) and carries a fencing token.
+	//
+	// A claim starts an attempt at its occurrence, counted in the database
+	// before the caller runs anything: Claim.Attempt is 1 for a fresh
+	// occurrence and goes on from the last count when the occurrence was
+	// claimed before (a scheduler died holding it, or handed it back).
 	ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Claim, error)
-	// CompleteClaim records the fire (task, occurrence, owner, fired now) in
-	// the ledger, sets LastRunAt to the occurrence and NextRunAt to nextRun
-	// (nil: no next run, and the task is disabled, as for a finished
-	// one-time task), bumps Version and releases the lease, in one
-	// transaction, only if the claim's token is still current: otherwise
-	// ErrLeaseLost and nothing changes.
+	// CompleteClaim is CompleteClaims for one claim that succeeded.
 	CompleteClaim(ctx context.Context, c Claim, nextRun *time.Time) error
-	// ReleaseClaim gives the lease back without firing (graceful shutdown):
-	// the occurrence is claimable again at once. ErrLeaseLost if the token
-	// is no longer current.
+	// CompleteClaims records a batch of finished occurrences in one
+	// transaction. For each Completion whose claim's token is still
+	// current, it records the occurrence and its outcome in the fire ledger,
+	// sets LastRunAt to the occurrence and NextRunAt to NextRun (nil: no next
+	// run, and the task is disabled, as for a finished one-time task), bumps
+	// Version and releases the lease. The returned slice has one entry per
+	// completion: nil, ErrLeaseLost (nothing changed for it) or
+	// ErrAlreadyFired (advanced, but the ledger already held the
+	// occurrence). A stale claim fails alone; the others commit. The error
+	// is for the batch as a whole (invalid input, the database): then
+	// nothing was written. Every claim in a batch has the same Owner.
+	CompleteClaims(ctx context.Context, batch []Completion) ([]error, error)
+	// RenewClaims extends the lease of each claim to the database's now +
+	// lease, only while its token is still current. The returned slice has
+	// one entry per claim: nil, or ErrLeaseLost when another owner holds
+	// the task now, or the task is gone (the caller must stop the work).
+	// Every claim has the same Owner; the batch is one round trip on
+	// PostgreSQL and SQLite, two on MySQL.
+	RenewClaims(ctx context.Context, claims []Claim, lease time.Duration) ([]error, error)
+	// StartRetry counts the next attempt at c's occurrence before it runs
+	// and returns c with Attempt increased: a scheduler that dies during the
+	// retry cannot make the count start over. ErrLeaseLost if the token is
+	// no longer current.
+	StartRetry(ctx context.Context, c Claim) (Claim, error)
+	// ReleaseClaim gives the lease back without recording anything
+	// (graceful shutdown): the occurrence is claimable again at once, and
+	// the attempt the claim started stays counted. ErrLeaseLost if the
+	// token is no longer current.
 	ReleaseClaim(ctx context.Context, c Claim) error
 	// Ensure creates t unless a task with the same definition (TaskName,
 	// ScheduleType, Schedule, Args, Kwargs) exists, and returns the stored
@@ -55,15 +80,15 @@ type Store interface {
 	// lookup first. (A plain Create is not deduplicated; a Create racing an
 	// Ensure can still add a second row with the same definition.)
 	Ensure(ctx context.Context, t *Task) (task *Task, created bool, err error)
-	// ListFires returns a task's fires, newest occurrence first, at most
-	// limit (limit <= 0: all).
+	// ListFires returns a task's fire ledger rows, newest occurrence first,
+	// at most limit (limit <= 0: all).
 	ListFires(ctx context.Context, taskID string, limit int) ([]Fire, error)
 	// NextDue returns the earliest NextRunAt among enabled tasks, due or
 	// not, leased or not; ok is false when none has one. A scheduler sleeps
 	// until then (an index lookup, not a read of every task).
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
-	// PruneFires deletes fires recorded before olderThan and returns how
-	// many. Keep at least the longest lease of history: pruning does not
+	// PruneFires deletes fires that finished before olderThan and returns
+	// how many. Keep at least the longest lease of history: pruning does not
 	// weaken the guarantee for occurrences that can still be claimed.
 	PruneFires(ctx context.Context, olderThan time.Time) (int64, error)
 }
@@ -76,12 +101,54 @@ type Claim struct {
 	Token        int64     // fencing token: CompleteClaim succeeds only while it is current
 	ClaimedAt    time.Time // the clock ClaimDue compared with (the database's when now was zero)
 	LeaseUntil   time.Time
+	// Attempt is the attempt at the occurrence this claim stands for,
+	// 1-based, counted across every claim and retry of the occurrence.
+	Attempt int
+	// FirstAttemptAt is when attempt 1 of the occurrence was claimed (the
+	// clock ClaimDue compared with): the start the ledger records.
+	FirstAttemptAt time.Time
 }
 
-// Fire is one ledger row: an occurrence that fired.
+// FireStatus is the outcome of a fired occurrence.
+type FireStatus string
+
+// Outcomes recorded in the fire ledger.
+const (
+	FireSucceeded FireStatus = "succeeded" // an attempt succeeded
+	FireFailed    FireStatus = "failed"    // every attempt failed, or it could not be run
+)
+
+// Valid reports whether s is a known outcome.
+func (s FireStatus) Valid() bool { return s == FireSucceeded || s == FireFailed }
+
+// MaxFireErrorBytes bounds Fire.Error: longer errors are cut at a UTF-8
+// boundary when they are recorded.
+const MaxFireErrorBytes = 1024
+
+// Fire is one row of the fire ledger: an occurrence that was fired, once,
+// and how it ended.
 type Fire struct {
 	TaskID       string
-	ScheduledFor time.Time
-	Owner        string
-	FiredAt      time.Time
+	ScheduledFor time.Time // the occurrence
+	Owner        string    // the scheduler that recorded it
+	// StartedAt is when the first attempt started (lateness is StartedAt -
+	// ScheduledFor); nil for fires recorded before schedstore kept it.
+	StartedAt  *time.Time
+	FinishedAt time.Time // when the last attempt ended and the outcome was recorded
+	Status     FireStatus
+	Attempts   int    // attempts made, at least 1
+	Error      string // the last attempt's error; "" when it succeeded
+}
+
+// Completion is one finished occurrence for CompleteClaims.
+type Completion struct {
+	Claim   Claim
+	NextRun *time.Time // nil: no next run; the task is disabled
+	Status  FireStatus // "" means FireSucceeded
+	// Attempts made; 0 means Claim.Attempt.
+	Attempts int
+	// Error is the last attempt's error, cut to MaxFireErrorBytes.
+	Error string
+	// FinishedAt is when the last attempt ended; zero means now.
+	FinishedAt time.Time
 }

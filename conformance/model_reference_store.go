@@ -40,6 +40,14 @@ func (m *model) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		r := m.rows[p.ID]
 		r.LeaseOwner, r.LeaseUntil = owner, w.LeaseUntil
 		r.LeaseToken++ // every claim is a new fencing token
+		// The claim starts an attempt: on from an earlier claim of the same
+		// occurrence, else the first.
+		if r.AttemptFor != nil && r.AttemptFor.Equal(*r.NextRunAt) {
+			r.Attempts++
+		} else {
+			r.Attempts, r.FirstAttemptAt = 1, at(w.Now)
+		}
+		r.AttemptFor = at(*r.NextRunAt)
 		m.rows[p.ID] = r
 		picked[i] = r.Row
 	}
@@ -54,32 +62,125 @@ func (m *model) holds(c schedstore.Claim) (modelRow, bool) {
 }
 
 func (m *model) CompleteClaim(ctx context.Context, c schedstore.Claim, nextRun *time.Time) error {
-	if err := m.enter(ctx); err != nil {
-		return err
-	}
-	defer m.mu.Unlock()
-	done, err := taskrow.NewCompletion(c, nextRun, m.now())
+	errs, err := m.CompleteClaims(ctx, []schedstore.Completion{{Claim: c, NextRun: nextRun}})
 	if err != nil {
 		return err
 	}
+	return errs[0]
+}
+
+// oneOwner is the check every batch call makes first: one owner for all.
+func oneOwner(n int, claim func(int) schedstore.Claim) (string, error) {
+	owner := claim(0).Owner
+	for i := 1; i < n; i++ {
+		if claim(i).Owner != owner {
+			return "", &schedstore.FieldError{Field: "Claim.Owner",
+				Reason: fmt.Sprintf("claims of several owners (%q, %q) in one batch", owner, claim(i).Owner)}
+		}
+	}
+	return owner, nil
+}
+
+func (m *model) CompleteClaims(ctx context.Context, batch []schedstore.Completion) ([]error, error) {
+	if err := m.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if len(batch) == 0 {
+		return []error{}, nil
+	}
+	if _, err := oneOwner(len(batch), func(i int) schedstore.Claim { return batch[i].Claim }); err != nil {
+		return nil, err
+	}
+	now := m.now()
+	done := make([]taskrow.Completion, len(batch))
+	for i, in := range batch {
+		var err error
+		if done[i], err = taskrow.NewCompletion(in, now); err != nil {
+			return nil, fmt.Errorf("completion %d: %w", i, err)
+		}
+	}
+	errs := make([]error, len(batch))
+	for i, d := range done {
+		c := batch[i].Claim
+		r, ok := m.holds(c)
+		if !ok {
+			errs[i] = taskrow.CompletionResult(c, false, false)
+			continue
+		}
+		r.LastRunAt, r.NextRunAt = at(d.ScheduledFor), d.NextRunAt
+		r.Enabled = r.Enabled && d.KeepEnabled
+		r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+		r.Version++
+		r.UpdatedAt = d.FinishedAt
+		m.rows[r.ID] = r
+		// The ledger keeps the first record of an occurrence; the task is
+		// advanced either way.
+		k := fireKey{r.ID, d.ScheduledFor.UnixMicro()}
+		_, fired := m.fires[k]
+		if !fired {
+			m.fires[k] = taskrow.NewFire(r.ID, d.ScheduledFor, c.Owner, &d.StartedAt, d.FinishedAt,
+				d.Status, int64(d.Attempts), d.Error)
+		}
+		errs[i] = taskrow.CompletionResult(c, true, !fired)
+	}
+	return errs, nil
+}
+
+func (m *model) RenewClaims(ctx context.Context, claims []schedstore.Claim, lease time.Duration) ([]error, error) {
+	if err := m.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if len(claims) == 0 {
+		return []error{}, nil
+	}
+	owner, err := oneOwner(len(claims), func(i int) schedstore.Claim { return claims[i] })
+	if err != nil {
+		return nil, err
+	}
+	if err := taskrow.CheckClaimArgs(owner, lease, 1); err != nil {
+		return nil, err
+	}
+	for i, c := range claims {
+		if err := taskrow.CheckClaim(c); err != nil {
+			return nil, fmt.Errorf("claim %d: %w", i, err)
+		}
+	}
+	// RenewLeases extends every lease the owner holds on the named tasks,
+	// whichever token it carries, on the "database clock".
+	until := taskrow.Time(m.now().Add(lease))
+	for _, c := range claims {
+		if r, ok := m.rows[c.Task.ID]; ok && r.LeaseOwner == owner {
+			r.LeaseUntil = until
+			m.rows[r.ID] = r
+		}
+	}
+	errs := make([]error, len(claims))
+	for i, c := range claims {
+		_, ok := m.holds(c)
+		errs[i] = taskrow.CompletionResult(c, ok, true)
+	}
+	return errs, nil
+}
+
+func (m *model) StartRetry(ctx context.Context, c schedstore.Claim) (schedstore.Claim, error) {
+	if err := m.enter(ctx); err != nil {
+		return c, err
+	}
+	defer m.mu.Unlock()
+	if err := taskrow.CheckClaim(c); err != nil {
+		return c, err
+	}
 	r, ok := m.holds(c)
+	ok = ok && r.AttemptFor != nil && r.AttemptFor.Equal(taskrow.Time(c.ScheduledFor))
 	if !ok {
-		return taskrow.CompletionResult(c, false, false)
+		return c, taskrow.CompletionResult(c, false, true)
 	}
-	r.LastRunAt, r.NextRunAt = at(done.ScheduledFor), done.NextRunAt
-	r.Enabled = r.Enabled && done.KeepEnabled
-	r.LeaseOwner, r.LeaseUntil = "", time.Time{}
-	r.Version++
-	r.UpdatedAt = done.FiredAt
+	r.Attempts++
 	m.rows[r.ID] = r
-	// The ledger keeps the first record of an occurrence; the task is
-	// advanced either way.
-	k := fireKey{r.ID, done.ScheduledFor.UnixMicro()}
-	_, fired := m.fires[k]
-	if !fired {
-		m.fires[k] = taskrow.NewFire(r.ID, done.ScheduledFor, c.Owner, done.FiredAt)
-	}
-	return taskrow.CompletionResult(c, true, !fired)
+	c.Attempt++
+	return c, nil
 }
 
 func (m *model) ReleaseClaim(ctx context.Context, c schedstore.Claim) error {
@@ -163,7 +264,7 @@ func (m *model) PruneFires(ctx context.Context, olderThan time.Time) (int64, err
 	var n int64
 	for k, f := range m.fires {
 		// Exactly "before": a sub-microsecond olderThan is not rounded.
-		if f.FiredAt.Before(olderThan) {
+		if f.FinishedAt.Before(olderThan) {
 			delete(m.fires, k)
 			n++
 		}

@@ -59,8 +59,8 @@ type modelRun struct {
 	counts map[string]int
 
 	claims []claimPair // outstanding claims, live or stale
-	// fired holds the fires whose FiredAt only the backend knows, with
-	// when CompleteClaim recorded them.
+	// fired holds the fires whose FinishedAt only the backend knows, with
+	// when CompleteClaim or CompleteClaims recorded them.
 	fired map[fireKey]window
 }
 

@@ -2,8 +2,10 @@ package conformance
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -11,9 +13,12 @@ import (
 
 // The randomized test's Store calls. Each ClaimDue passes an explicit
 // clock from the run-time pool, so the backend and the model agree on
-// what is due and which leases have ended; only FiredAt and the UpdatedAt
-// a completion sets come from the backend's clock, and are adopted by the
-// model after a check (reconcile, reconcileFire).
+// what is due and which leases have ended; only a FinishedAt left to the
+// store (and the UpdatedAt and clamped StartedAt that follow it) comes
+// from the backend's clock, and is adopted by the model after a check
+// (reconcile, reconcileFire). RenewClaims ends leases on the database
+// clock, today: between past and the other pool instants by years, so
+// the model's clock gives the same answers.
 var (
 	randOwners = []string{"w1", "w2", "wü"}
 	// randLeases end on the pool's instants (base-2h + 2h = base), just
@@ -30,11 +35,17 @@ type claimPair struct{ b, m schedstore.Claim }
 
 func (r *modelRun) randomStoreCall() {
 	switch x := r.rng.IntN(100); {
-	case x < 35:
+	case x < 30:
 		r.claimDue()
-	case x < 60:
+	case x < 42:
 		r.completeClaim()
-	case x < 70:
+	case x < 54:
+		r.completeClaims()
+	case x < 60:
+		r.renewClaims()
+	case x < 65:
+		r.startRetry()
+	case x < 72:
 		r.releaseClaim()
 	case x < 85:
 		r.ensure()
@@ -93,19 +104,167 @@ func (r *modelRun) completeClaim() {
 		return
 	}
 	next := r.maybeTime(randRunTimes)
-	r.note("CompleteClaim(%q of %q at %v, token %d, next %v)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token, next)
+	r.note("CompleteClaim(%q of %q at %v, token %d, attempt %d, next %v)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor,
+		p.b.Token, p.b.Attempt, next)
 	before := time.Now()
 	errB := r.st.CompleteClaim(r.t.Context(), p.b, next)
 	w := window{before, time.Now()}
 	errM := r.m.CompleteClaim(r.t.Context(), p.m, next)
 	r.sameErr("CompleteClaim", errB, errM)
-	id := p.b.Task.ID
-	if errB == nil || errors.Is(errB, schedstore.ErrAlreadyFired) {
+	r.completed(p.b, time.Time{}, errB, w)
+}
+
+// completed notes what a completion finished at finishedAt (zero: the
+// backend's clock, during w) changed that only the backend knows.
+func (r *modelRun) completed(c schedstore.Claim, finishedAt time.Time, err error, w window) {
+	id := c.Task.ID
+	k := fireKey{id, c.ScheduledFor.UnixMicro()}
+	advanced := err == nil || errors.Is(err, schedstore.ErrAlreadyFired)
+	switch {
+	case !advanced:
+	case finishedAt.IsZero():
 		r.fuzzy[id] = w // the task was advanced at the backend's clock
+		if err == nil {
+			r.fired[k] = w
+		}
+	default:
+		delete(r.fuzzy, id) // UpdatedAt is finishedAt, which the model knows
+		if err == nil {
+			delete(r.fired, k)
+		}
 	}
+}
+
+// randErrors are fire errors: none, short, NUL and invalid UTF-8, and
+// over MaxFireErrorBytes with multibyte runes across the cut.
+var randErrors = []string{"", "boom", "a\x00b\xffc", strings.Repeat("é😀", 300)}
+
+// randStatuses includes "" (succeeded) and one invalid outcome.
+var randStatuses = []schedstore.FireStatus{"", schedstore.FireSucceeded, schedstore.FireFailed, schedstore.FireFailed, "bogus"}
+
+// takeBatch removes and returns up to 3 outstanding claims, mostly of one
+// owner (the contract's rule for a batch), live or stale.
+func (r *modelRun) takeBatch() []claimPair {
+	n := 1 + r.rng.IntN(3)
+	var out []claimPair
+	mixed := r.rng.IntN(8) == 0
+	for len(out) < n {
+		i := slices.IndexFunc(r.claims, func(p claimPair) bool {
+			return len(out) == 0 || mixed || p.b.Owner == out[0].b.Owner
+		})
+		if i < 0 {
+			break
+		}
+		if len(out) == 0 {
+			i = r.rng.IntN(len(r.claims))
+		}
+		out = append(out, r.claims[i])
+		r.claims = slices.Delete(r.claims, i, i+1)
+	}
+	return out
+}
+
+func describeClaims(ps []claimPair) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("%q of %q at %v token %d attempt %d", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token, p.b.Attempt)
+	}
+	return "[" + strings.Join(parts, "; ") + "]"
+}
+
+// sameErrs compares per-item results of a batch call.
+func (r *modelRun) sameErrs(call string, errsB, errsM []error) {
+	r.t.Helper()
+	if len(errsB) != len(errsM) {
+		r.failf("%s: backend returned %d results %v, model %d %v", call, len(errsB), errsB, len(errsM), errsM)
+	}
+	for i := range errsB {
+		r.sameErr(fmt.Sprintf("%s item %d", call, i), errsB[i], errsM[i])
+	}
+}
+
+func (r *modelRun) completeClaims() {
+	ps := r.takeBatch()
+	if len(ps) == 0 {
+		r.claimDue()
+		return
+	}
+	bs, ms := make([]schedstore.Completion, len(ps)), make([]schedstore.Completion, len(ps))
+	for i, p := range ps {
+		c := schedstore.Completion{
+			NextRun:  r.maybeTime(randRunTimes),
+			Status:   pickOne(r, randStatuses[:4]),
+			Attempts: pickOne(r, []int{0, 0, 1, 3}),
+			Error:    pickOne(r, randErrors),
+		}
+		if r.rng.IntN(20) == 0 {
+			c.Status = pickOne(r, randStatuses)
+		}
+		if r.rng.IntN(2) == 0 {
+			c.FinishedAt = r.jitter(pickOne(r, randRunTimes))
+		}
+		bs[i], ms[i] = c, c
+		bs[i].Claim, ms[i].Claim = p.b, p.m
+	}
+	r.note("CompleteClaims(%s, %d completions, first %+v)", describeClaims(ps), len(bs),
+		struct {
+			S schedstore.FireStatus
+			A int
+			F time.Time
+		}{bs[0].Status, bs[0].Attempts, bs[0].FinishedAt})
+	before := time.Now()
+	errsB, errB := r.st.CompleteClaims(r.t.Context(), bs)
+	w := window{before, time.Now()}
+	errsM, errM := r.m.CompleteClaims(r.t.Context(), ms)
+	r.sameErr("CompleteClaims", errB, errM)
+	if errB != nil {
+		// Nothing was written: the claims stay as they were.
+		r.claims = append(r.claims, ps...)
+		return
+	}
+	r.sameErrs("CompleteClaims", errsB, errsM)
+	for i, p := range ps {
+		r.completed(p.b, bs[i].FinishedAt, errsB[i], w)
+	}
+}
+
+func (r *modelRun) renewClaims() {
+	ps := r.takeBatch()
+	if len(ps) == 0 {
+		r.claimDue()
+		return
+	}
+	r.claims = append(r.claims, ps...) // renewing keeps them outstanding
+	lease := pickOne(r, randLeases)
+	bs, ms := make([]schedstore.Claim, len(ps)), make([]schedstore.Claim, len(ps))
+	for i, p := range ps {
+		bs[i], ms[i] = p.b, p.m
+	}
+	r.note("RenewClaims(%s, %v)", describeClaims(ps), lease)
+	errsB, errB := r.st.RenewClaims(r.t.Context(), bs, lease)
+	errsM, errM := r.m.RenewClaims(r.t.Context(), ms, lease)
+	r.sameErr("RenewClaims", errB, errM)
 	if errB == nil {
-		r.fired[fireKey{id, p.b.ScheduledFor.UnixMicro()}] = w
+		r.sameErrs("RenewClaims", errsB, errsM)
 	}
+}
+
+func (r *modelRun) startRetry() {
+	if len(r.claims) == 0 {
+		r.claimDue()
+		return
+	}
+	i := r.rng.IntN(len(r.claims))
+	p := r.claims[i]
+	r.note("StartRetry(%q of %q at %v, token %d, attempt %d)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token, p.b.Attempt)
+	gotB, errB := r.st.StartRetry(r.t.Context(), p.b)
+	gotM, errM := r.m.StartRetry(r.t.Context(), p.m)
+	r.sameErr("StartRetry", errB, errM)
+	r.diff("StartRetry's claim", gotM, gotB, ignoreToken)
+	if gotB.Token != p.b.Token {
+		r.failf("StartRetry changed the token from %d to %d", p.b.Token, gotB.Token)
+	}
+	r.claims[i] = claimPair{gotB, gotM}
 }
 
 func (r *modelRun) releaseClaim() {
@@ -191,19 +350,25 @@ func (r *modelRun) listFires(id string, limit int) {
 	}
 }
 
-// reconcileFire adopts the backend's FiredAt for a fire the model has not
-// seen yet, after checking that it is a time of the CompleteClaim call.
+// reconcileFire adopts the backend's FinishedAt for a fire the model has
+// not seen yet, after checking that it is a time of the completing call;
+// and its StartedAt too where the model, finding the first attempt later
+// than the end, started it at the end (its own clock's).
 func (r *modelRun) reconcileFire(want *schedstore.Fire, got schedstore.Fire) {
 	k := fireKey{want.TaskID, want.ScheduledFor.UnixMicro()}
 	w, ok := r.fired[k]
 	if !ok || got.TaskID != want.TaskID || !got.ScheduledFor.Equal(want.ScheduledFor) {
 		return
 	}
-	r.checkNow("FiredAt of "+want.TaskID, got.FiredAt, w)
-	want.FiredAt = got.FiredAt
+	r.checkNow("FinishedAt of "+want.TaskID, got.FinishedAt, w)
+	clamped := want.StartedAt != nil && want.StartedAt.Equal(want.FinishedAt)
+	want.FinishedAt = got.FinishedAt
+	if clamped {
+		want.StartedAt = at(got.FinishedAt)
+	}
 	r.m.mu.Lock()
 	if f, ok := r.m.fires[k]; ok {
-		f.FiredAt = got.FiredAt
+		f.FinishedAt, f.StartedAt = want.FinishedAt, want.StartedAt
 		r.m.fires[k] = f
 	}
 	r.m.mu.Unlock()

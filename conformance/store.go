@@ -16,6 +16,7 @@ func testStore(t *testing.T, s *suite) {
 		{"claim", testClaim},
 		{"complete", testComplete},
 		{"release", testRelease},
+		{"engine", testEngine},
 		{"ensure", testEnsure},
 		{"fires", testFires},
 		{"next_due", testNextDue},

@@ -12,7 +12,7 @@ import (
 var farFuture = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // fire claims id at now, completes the claim with next and returns the
-// ledger entry that is owed, FiredAt aside.
+// ledger entry that is owed, FinishedAt aside.
 func fire(t testing.TB, st schedstore.Store, id string, now time.Time, next *time.Time) schedstore.Fire {
 	t.Helper()
 	c := mustClaimOne(t, st, "worker", now, id)
@@ -34,7 +34,7 @@ func testFires(t *testing.T, s *suite) {
 		occ := func(i int) time.Time { return base.Add(time.Duration(i) * time.Minute) }
 		mustCreate(t, st, dueTask("job", 0, at(occ(2))))
 		mustCreate(t, st, dueTask("other", 0, at(occ(9)))) // due after job's last fire
-		// Recorded out of order, so an order by insertion or FiredAt shows.
+		// Recorded out of order, so an order by insertion or FinishedAt shows.
 		fire(t, st, "job", occ(2), at(occ(0)))
 		fire(t, st, "job", occ(2), at(occ(3))) // fires occ(0), due at occ(2)
 		fire(t, st, "job", occ(3), at(occ(1)))
@@ -42,13 +42,14 @@ func testFires(t *testing.T, s *suite) {
 		fire(t, st, "other", occ(9), nil)
 		var all []schedstore.Fire
 		for _, i := range []int{3, 2, 1, 0} {
-			all = append(all, schedstore.Fire{TaskID: "job", ScheduledFor: occ(i), Owner: "worker"})
+			all = append(all, schedstore.Fire{TaskID: "job", ScheduledFor: occ(i), Owner: "worker",
+				Status: schedstore.FireSucceeded, Attempts: 1})
 		}
 		for _, c := range []struct {
 			limit int
 			want  []schedstore.Fire
 		}{{0, all}, {-1, all}, {1, all[:1]}, {2, all[:2]}, {4, all}, {10, all}} {
-			diff(t, fmt.Sprintf("ListFires with limit %d", c.limit), c.want, mustFires(t, st, "job", c.limit), ignoreFiredAt)
+			diff(t, fmt.Sprintf("ListFires with limit %d", c.limit), c.want, mustFires(t, st, "job", c.limit), ignoreFireClock)
 		}
 		wantNoFires(t, st, "unknown task", "ghost")
 	})
@@ -56,7 +57,7 @@ func testFires(t *testing.T, s *suite) {
 	s.storeLeaf(t, "prune_by_fired_at", func(t *testing.T, st schedstore.Store) {
 		mustCreate(t, st, dueTask("job", 0, at(base)))
 		fire(t, st, "job", base, at(base.Add(time.Minute)))
-		// FiredAt is the backend's clock: a pause keeps the two fires apart,
+		// FinishedAt is the backend's clock: a pause keeps the two fires apart,
 		// even on a clock that ticks in milliseconds.
 		time.Sleep(20 * time.Millisecond)
 		fire(t, st, "job", base.Add(time.Minute), at(base.Add(2*time.Minute)))
@@ -67,21 +68,21 @@ func testFires(t *testing.T, s *suite) {
 		// Ordered by what was read back, not by what the test expects of a
 		// clock it does not own.
 		older, newer := fires[0], fires[1]
-		if newer.FiredAt.Before(older.FiredAt) {
+		if newer.FinishedAt.Before(older.FinishedAt) {
 			older, newer = newer, older
 		}
-		if !older.FiredAt.Before(newer.FiredAt) {
-			t.Fatalf("both fires, 20ms apart, have FiredAt %v: the boundary cannot fall between them", older.FiredAt)
+		if !older.FinishedAt.Before(newer.FinishedAt) {
+			t.Fatalf("both fires, 20ms apart, have FinishedAt %v: the boundary cannot fall between them", older.FinishedAt)
 		}
 		if n := mustPrune(t, st, past); n != 0 {
 			t.Errorf("PruneFires(far past) = %d, want 0", n)
 		}
 		// The boundary is exclusive: a fire at olderThan stays.
-		if n := mustPrune(t, st, older.FiredAt); n != 0 {
-			t.Errorf("PruneFires(the older FiredAt) = %d, want 0", n)
+		if n := mustPrune(t, st, older.FinishedAt); n != 0 {
+			t.Errorf("PruneFires(the older FinishedAt) = %d, want 0", n)
 		}
-		if n := mustPrune(t, st, newer.FiredAt); n != 1 {
-			t.Errorf("PruneFires(the newer FiredAt) = %d, want 1", n)
+		if n := mustPrune(t, st, newer.FinishedAt); n != 1 {
+			t.Errorf("PruneFires(the newer FinishedAt) = %d, want 1", n)
 		}
 		diff(t, "ListFires after pruning the older fire", []schedstore.Fire{newer}, mustFires(t, st, "job", 0))
 		if n := mustPrune(t, st, farFuture); n != 1 {
@@ -99,8 +100,8 @@ func testFires(t *testing.T, s *suite) {
 		if len(fires) != 1 {
 			t.Fatalf("ListFires = %+v, want one fire", fires)
 		}
-		if n := mustPrune(t, st, fires[0].FiredAt.Add(500*time.Nanosecond)); n != 1 {
-			t.Errorf("PruneFires(FiredAt + 500ns) = %d, want 1", n)
+		if n := mustPrune(t, st, fires[0].FinishedAt.Add(500*time.Nanosecond)); n != 1 {
+			t.Errorf("PruneFires(FinishedAt + 500ns) = %d, want 1", n)
 		}
 	})
 

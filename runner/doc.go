@@ -1,15 +1,46 @@
-// Package runner is schedstore's scheduler loop: it finds the tasks that are
-// due, fires each one through a caller-supplied function, and advances its
-// run times with the schedule package's rules, so the command line and any
-// program embedding the loop behave alike.
+// Package runner is schedstore's firing engine: it claims the due
+// occurrences of a Store's tasks, runs each through a Handler, and records
+// how it ended in the fire ledger, so that the command line
+// (`schedstore run`) and any service embedding a Runner behave alike. Any
+// number of Runners, in any number of processes, may share one database.
 //
-// A task is marked fired only after its Fire function returns, so delivery
-// is at least once: a crash between the two fires the occurrence again on
-// the next start. A Fire error is logged and the task still advances;
-// retrying is the job of whatever Fire hands the task to.
+// How an occurrence is run:
 //
-// Finding due tasks and marking them fired sit behind an unexported
-// interface so that a lease-based implementation, for several scheduler
-// instances sharing one database, can replace the ListDue/UpdateRunTimes
-// one without touching the loop.
+//   - Claimed. Store.ClaimDue leases due occurrences to this Runner, as
+//     many as it has free slots (Concurrency), and counts the claim as an
+//     attempt in the database before anything runs. A task never has two
+//     occurrences in flight: its next one is computed when the running one
+//     is recorded, skipping the slots it overran.
+//   - Kept. While a job runs, and until its outcome is written, a lease
+//     keeper renews the leases of all the Runner's claims in one store call
+//     every quarter of the lease, each fenced by its token. A claim that
+//     another scheduler now holds, or that could not be renewed for three
+//     quarters of a lease (the database unreachable), has its job's context
+//     cancelled at once (an Exec command's process group is killed), and
+//     nothing is recorded for it. So Lease bounds how long a dead Runner's
+//     claims wait, not how long a job may take.
+//   - Retried. A failed attempt (the handler's error, a non-zero exit, a
+//     Timeout) is run again after the task's RetryDelay, which stays the
+//     same between attempts, up to MaxRetries more times (MaxRetries=2: at
+//     most 3 attempts). Each retry is counted in the database before it
+//     starts (Store.StartRetry), so a Runner that dies between attempts is
+//     continued by another after its lease ends, the count going on, never
+//     past MaxRetries+1. An error marked Permanent is not retried.
+//   - Recorded. The outcome (succeeded or failed, attempts, first start,
+//     end, the last error) goes to the fire ledger with the task's next run
+//     time, in batches (Store.CompleteClaims: one transaction for up to 100
+//     completions, written at most 20 ms after the first), each claim
+//     fenced on its own. A Runner that dies before a batch is written
+//     leaves those occurrences to be claimed again when their leases end:
+//     delivery is at least once, and the ledger holds each occurrence once.
+//
+// Stopping: when Run's context ends, no new job starts; the jobs in flight
+// get ShutdownGrace to finish and are recorded; then their contexts are
+// cancelled and their claims handed back (Store.ReleaseClaim), attempts
+// still counted.
+//
+// Handlers: a Mux dispatches by task name, for services that register the
+// work they know; an occurrence whose task has no handler is recorded
+// failed, naming the task. JSONLines and Exec are the handlers of
+// `schedstore run`.
 package runner

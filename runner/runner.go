@@ -3,127 +3,122 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/flowrra/schedstore"
 )
 
-// DefaultMaxSleep bounds the loop's sleep when MaxSleep is not set.
-const DefaultMaxSleep = time.Minute
+// Defaults for the Runner's fields.
+const (
+	DefaultConcurrency   = 10
+	DefaultLease         = 30 * time.Second
+	DefaultClaimLimit    = 32
+	DefaultMaxSleep      = time.Minute
+	DefaultShutdownGrace = 30 * time.Second
+)
 
-// Runner fires the due tasks of one backend. Set the fields, then call Run
-// or RunOnce; a Runner is not meant to run twice at the same time.
+// Runner fires the due occurrences of a Store's tasks through a Handler.
+// Set the fields, then call Run or RunOnce; a Runner runs once at a time.
+// Any number of Runners, in any number of processes, may share a database.
 type Runner struct {
-	// Backend holds the tasks. The Runner never closes it.
-	Backend schedstore.Backend
-	// Fire delivers each occurrence (see JSONLines and Exec).
-	Fire FireFunc
-	// Clock defaults to the system clock.
-	Clock Clock
+	// Store holds the tasks. The Runner never closes it.
+	Store schedstore.Store
+	// Handler runs each job (see Mux, JSONLines and Exec).
+	Handler Handler
+	// Concurrency is how many occurrences run at once (default
+	// DefaultConcurrency). A task never has two of its own in flight.
+	Concurrency int
+	// Timeout bounds one attempt (0: none); an attempt that runs longer is
+	// cancelled and counts as failed.
+	Timeout time.Duration
+	// ShutdownGrace is how long Run waits, once its context ends, for the
+	// jobs in flight to finish and be recorded (default
+	// DefaultShutdownGrace); then their contexts are cancelled and their
+	// claims handed back.
+	ShutdownGrace time.Duration
+	// Owner names this Runner in leases and the fire ledger (default
+	// DefaultOwner()); give every Runner on a database its own.
+	Owner string
+	// Lease is how long a claim is held without renewal (default
+	// DefaultLease). Claims are renewed while their jobs run, so Lease
+	// bounds only how long a dead Runner's claims wait for another, not how
+	// long a job may take.
+	Lease time.Duration
+	// ClaimLimit bounds the occurrences one claim takes (default
+	// DefaultClaimLimit); a claim never takes more than the free slots.
+	ClaimLimit int
 	// MaxSleep bounds every sleep (default DefaultMaxSleep), so tasks that
 	// another process adds or changes are seen within that time.
 	MaxSleep time.Duration
-	// Logger receives the loop's events; nil discards them.
+	// Clock defaults to the system clock. A Clock other than the system's
+	// is also the time passed to ClaimDue (tests, simulations); with the
+	// system clock, due times and leases are compared on the database's.
+	Clock Clock
+	// Logger receives the runner's events; nil discards them.
 	Logger *slog.Logger
-
-	// When Backend is a schedstore.Store (every adapter is), the loop claims
-	// due occurrences with leases, so several Runners on one database fire
-	// each occurrence once; see claimSource. Owner names this Runner in
-	// leases and in the fire ledger (default DefaultOwner()); Lease is how
-	// long a claim is held (default DefaultLease): longer than a fire takes;
-	// ClaimLimit is how many occurrences one pass claims (default
-	// DefaultClaimLimit).
-	Owner      string
-	Lease      time.Duration
-	ClaimLimit int
-
-	src source // nil: chosen from Backend by source()
 }
 
-// RunOnce fires every task that is due now, then returns. A Fire error is
-// only logged; an error reading or updating the backend is returned.
-func (r *Runner) RunOnce(ctx context.Context) error {
-	if err := r.check(); err != nil {
+// DefaultOwner names this process in leases and the fire ledger: host:pid.
+func DefaultOwner() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// Run fires due occurrences until ctx ends, sleeping until the next run
+// time (at most MaxSleep) when nothing is due and a slot is free. When ctx
+// ends it claims nothing more, gives the jobs in flight ShutdownGrace to
+// finish and records them, cancels the rest and hands their claims back,
+// then returns nil. Store errors are logged and retried with a growing
+// delay, never returned: a scheduler should outlive a database restart.
+func (r *Runner) Run(ctx context.Context) error {
+	e, err := r.start(ctx)
+	if err != nil {
 		return err
 	}
-	_, err := r.fireDue(ctx)
+	e.log.Info("scheduler started", "owner", e.owner, "concurrency", cap(e.slots), "lease", e.lease, "max_sleep", r.maxSleep())
+	defer e.log.Info("scheduler stopped")
+	e.loop(ctx)
+	e.stop()
+	return nil
+}
+
+// RunOnce fires every occurrence that is due now, waits until each has
+// finished (retries included) and is recorded, then returns. A store error
+// is returned; a job's failure is recorded in the fire ledger, not
+// returned. Cancelling ctx stops it as it stops Run.
+func (r *Runner) RunOnce(ctx context.Context) error {
+	e, err := r.start(ctx)
+	if err != nil {
+		return err
+	}
+	err = e.drain(ctx)
+	e.stop()
 	return err
 }
 
-// Run fires due tasks until ctx is cancelled, sleeping until the next run
-// time (at most MaxSleep) in between. Cancelling lets the fire in progress
-// finish and record itself, then Run returns nil. Backend errors are logged
-// and retried with a growing delay, never returned: a scheduler should
-// outlive a database restart.
-func (r *Runner) Run(ctx context.Context) error {
-	if err := r.check(); err != nil {
-		return err
-	}
-	log := r.logger()
-	log.Info("scheduler started", "max_sleep", r.maxSleep())
-	defer log.Info("scheduler stopped")
-	failures := 0
-	for {
-		fired, err := r.fireDue(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		var next time.Time
-		var pending bool
-		if err == nil {
-			next, pending, err = r.source().nextDue(ctx)
-		}
-		if err != nil {
-			failures++
-		} else {
-			failures = 0
-		}
-		wait := r.wait(r.clock().Now(), next, pending, fired, failures)
-		if err != nil {
-			log.Error("backend error; retrying", "err", err, "retry_in", wait)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-r.clock().After(wait):
-		}
-	}
-}
-
 func (r *Runner) check() error {
-	if r.Fire == nil {
-		return errors.New("runner: Fire is nil")
-	}
-	if r.src == nil && r.Backend == nil {
-		return errors.New("runner: Backend is nil")
+	switch {
+	case r.Store == nil:
+		return errors.New("runner: Store is nil")
+	case r.Handler == nil:
+		return errors.New("runner: Handler is nil")
+	case r.Concurrency < 0, r.Timeout < 0, r.ShutdownGrace < 0, r.Lease < 0, r.ClaimLimit < 0, r.MaxSleep < 0:
+		return errors.New("runner: Concurrency, Timeout, ShutdownGrace, Lease, ClaimLimit and MaxSleep must not be negative")
 	}
 	return nil
 }
 
-func (r *Runner) source() source {
-	if r.src == nil {
-		r.src = r.newSource()
+func orDefault[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
 	}
-	return r.src
-}
-
-func (r *Runner) newSource() source {
-	st, ok := r.Backend.(schedstore.Store)
-	if !ok {
-		return backendSource{b: r.Backend}
-	}
-	cs := &claimSource{s: st, owner: r.Owner, lease: r.Lease, limit: r.ClaimLimit, log: r.logger(), clock: r.clock()}
-	if cs.owner == "" {
-		cs.owner = DefaultOwner()
-	}
-	if cs.lease <= 0 {
-		cs.lease = DefaultLease
-	}
-	if cs.limit <= 0 {
-		cs.limit = DefaultClaimLimit
-	}
-	return cs
+	return def
 }
 
 func (r *Runner) clock() Clock {
@@ -131,13 +126,6 @@ func (r *Runner) clock() Clock {
 		return r.Clock
 	}
 	return realClock{}
-}
-
-func (r *Runner) maxSleep() time.Duration {
-	if r.MaxSleep > 0 {
-		return r.MaxSleep
-	}
-	return DefaultMaxSleep
 }
 
 func (r *Runner) logger() *slog.Logger {

@@ -89,11 +89,19 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 		rows[i] = toRow(p)
 		rows[i].LeaseOwner = owner
 		rows[i].LeaseToken = p.LeaseToken + 1
+		// The attempt count as LeaseTasks writes it: on from an earlier
+		// claim of the same occurrence, else 1.
+		if p.AttemptFor.Valid && p.NextRunAt.Valid && p.AttemptFor.Time.Equal(p.NextRunAt.Time) {
+			rows[i].Attempts++
+		} else {
+			rows[i].Attempts, rows[i].FirstAttemptAt = 1, &w.Now
+		}
 		ids[i] = p.ID
 	}
 	if len(ids) > 0 {
 		n, err := q.LeaseTasks(ctx, mysqldb.LeaseTasksParams{
-			Owner: sql.NullString{String: owner, Valid: true}, LeaseUntil: nullTime(&w.LeaseUntil), Ids: ids,
+			Owner: sql.NullString{String: owner, Valid: true}, LeaseUntil: nullTime(&w.LeaseUntil),
+			Now: nullTime(&w.Now), Ids: ids,
 		})
 		if err != nil {
 			return nil, err
@@ -108,44 +116,75 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	return rows, tx.Commit()
 }
 
-// CompleteClaim is one transaction: advance the task if the token is
-// current, then record the fire. A deadlock reruns it whole.
-func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
-	var completed, recorded bool
-	_, err := again(ctx, func() (struct{}, error) {
-		var err error
-		completed, recorded, err = d.complete(ctx, c, done)
-		return struct{}{}, err
-	})
-	return completed, recorded, interpret("complete claim", c.Task.ID, err)
+// CompleteClaims is one transaction: per completion, advance the task if
+// its token is current, then record the fire; two round trips each. A
+// deadlock reruns it whole.
+func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
+	done, err := again(ctx, func() ([]taskrow.Completed, error) { return d.completeClaims(ctx, owner, batch) })
+	return done, interpret("complete claims", "", err)
 }
 
-func (d *dialect) complete(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error) {
+func (d *dialect) completeClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, false, err
+		return nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
 	q := d.q.WithTx(tx)
-	id := []byte(c.Task.ID)
-	// AdvanceClaimedTask bumps version, so a matched row always counts.
-	advanced, err := q.AdvanceClaimedTask(ctx, mysqldb.AdvanceClaimedTaskParams{
-		ScheduledFor: nullTime(&done.ScheduledFor), NextRunAt: nullTime(done.NextRunAt),
-		KeepEnabled: done.KeepEnabled, FiredAt: done.FiredAt,
-		ID: id, LeaseToken: c.Token, Owner: sql.NullString{String: c.Owner, Valid: true},
-	})
-	if err != nil || advanced == 0 {
-		return false, false, err // rolled back: nothing was written
-	}
-	n, err := q.RecordFire(ctx, mysqldb.RecordFireParams{
-		TaskID: id, ScheduledFor: done.ScheduledFor, Owner: c.Owner, FiredAt: done.FiredAt,
+	by := sql.NullString{String: owner, Valid: true}
+	done, err := core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
+		// AdvanceClaimedTask bumps version, so a matched row always counts.
+		return q.AdvanceClaimedTask(ctx, mysqldb.AdvanceClaimedTaskParams{
+			ScheduledFor: nullTime(&c.ScheduledFor), NextRunAt: nullTime(c.NextRunAt),
+			KeepEnabled: c.KeepEnabled, FinishedAt: c.FinishedAt,
+			ID: []byte(c.ID), LeaseToken: c.Token, Owner: by,
+		})
+	}, func(c taskrow.Completion) (int64, error) {
+		return q.RecordFire(ctx, mysqldb.RecordFireParams{
+			TaskID: []byte(c.ID), ScheduledFor: c.ScheduledFor, Owner: owner, StartedAt: nullTime(&c.StartedAt),
+			FinishedAt: c.FinishedAt, Status: c.Status, Attempts: c.Attempts, Error: c.Error,
+		})
 	})
 	if err != nil {
-		return false, false, err
+		return nil, err
 	}
-	// Committed even when the ledger had the occurrence already: the task
+	// Committed even when the ledger had an occurrence already: the task
 	// still advances and its lease is released (ErrAlreadyFired says so).
-	return true, n > 0, tx.Commit()
+	return done, tx.Commit()
+}
+
+// RenewLeases is two statements: extend what owner holds among ids, then
+// read the tokens back. No transaction is needed: a lease just extended
+// cannot pass to anyone before the read.
+func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, lease time.Duration) (map[string]int64, error) {
+	keys := make([][]byte, len(ids))
+	for i, id := range ids {
+		keys[i] = []byte(id)
+	}
+	by := sql.NullString{String: owner, Valid: true}
+	_, err := again(ctx, func() (int64, error) {
+		return d.q.RenewLeases(ctx, mysqldb.RenewLeasesParams{LeaseUs: lease.Microseconds(), Owner: by, Ids: keys})
+	})
+	if err != nil {
+		return nil, interpret("renew claims", "", err)
+	}
+	rows, err := d.q.LeasesHeld(ctx, mysqldb.LeasesHeldParams{Owner: by, Ids: keys})
+	if err != nil {
+		return nil, interpret("renew claims", "", err)
+	}
+	held := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		held[string(r.ID)] = r.LeaseToken
+	}
+	return held, nil
+}
+
+func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
+	at := taskrow.Time(c.ScheduledFor)
+	p := mysqldb.StartRetryParams{ID: []byte(c.Task.ID), LeaseToken: c.Token,
+		Owner: sql.NullString{String: c.Owner, Valid: true}, ScheduledFor: nullTime(&at)}
+	n, err := again(ctx, func() (int64, error) { return d.q.StartRetry(ctx, p) })
+	return n > 0, interpret("start retry", c.Task.ID, err)
 }
 
 // ReleaseClaim: clearing lease_owner changes any row that matched, so the

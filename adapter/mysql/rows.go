@@ -21,6 +21,7 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: r.LeaseOwner.String,
+		Attempts: r.Attempts, FirstAttemptAt: timePtr(r.FirstAttemptAt),
 	}
 }
 
@@ -68,5 +69,6 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) mysqldb.Fi
 }
 
 func toFire(r mysqldb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, r.FiredAt)
+	return taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, timePtr(r.StartedAt), r.FinishedAt, r.Status,
+		int64(r.Attempts), r.Error)
 }

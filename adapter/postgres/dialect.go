@@ -62,14 +62,52 @@ func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	return toRows(rows), interpret("claim due", "", err)
 }
 
-// CompleteClaim is one statement: a CTE advances the task and records the fire.
-func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
-	res, err := d.q.CompleteClaim(ctx, pgdb.CompleteClaimParams{
-		ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
-		ScheduledFor: done.ScheduledFor, NextRunAt: done.NextRunAt, KeepEnabled: done.KeepEnabled,
-		FiredAt: done.FiredAt,
-	})
-	return res.Completed > 0, res.Recorded > 0, interpret("complete claim", c.Task.ID, err)
+// CompleteClaims is one statement for the whole batch: a CTE over parallel
+// arrays advances the tasks and records the fires.
+func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
+	p := pgdb.CompleteClaimsParams{Owner: &owner}
+	for _, c := range batch {
+		next := c.ScheduledFor // a placeholder where KeepEnabled is false: arrays hold no NULL here
+		if c.NextRunAt != nil {
+			next = *c.NextRunAt
+		}
+		p.Ids = append(p.Ids, c.ID)
+		p.Tokens = append(p.Tokens, c.Token)
+		p.ScheduledFors = append(p.ScheduledFors, c.ScheduledFor)
+		p.NextRunAts = append(p.NextRunAts, next)
+		p.KeepEnableds = append(p.KeepEnableds, c.KeepEnabled)
+		p.Statuses = append(p.Statuses, c.Status)
+		p.AttemptCounts = append(p.AttemptCounts, c.Attempts)
+		p.StartedAts = append(p.StartedAts, c.StartedAt)
+		p.FinishedAts = append(p.FinishedAts, c.FinishedAt)
+		p.Errors = append(p.Errors, c.Error)
+	}
+	rows, err := d.q.CompleteClaims(ctx, p)
+	if err != nil {
+		return nil, interpret("complete claims", "", err)
+	}
+	return core.MatchCompleted(batch, len(rows), func(i int) (string, int64, bool) {
+		return rows[i].ID, rows[i].LeaseToken, rows[i].Recorded
+	}), nil
+}
+
+// RenewLeases is one statement.
+func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, lease time.Duration) (map[string]int64, error) {
+	rows, err := d.q.RenewLeases(ctx, pgdb.RenewLeasesParams{LeaseSeconds: lease.Seconds(), Owner: &owner, Ids: ids})
+	if err != nil {
+		return nil, interpret("renew claims", "", err)
+	}
+	held := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		held[r.ID] = r.LeaseToken
+	}
+	return held, nil
+}
+
+func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
+	n, err := d.q.StartRetry(ctx, pgdb.StartRetryParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+		ScheduledFor: taskrow.Time(c.ScheduledFor)})
+	return n > 0, interpret("start retry", c.Task.ID, err)
 }
 
 func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {

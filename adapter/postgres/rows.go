@@ -17,6 +17,7 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
+		Attempts: r.Attempts, FirstAttemptAt: r.FirstAttemptAt,
 	}
 }
 
@@ -49,5 +50,5 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindT
 }
 
 func toFire(r pgdb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.FiredAt)
+	return taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.StartedAt, r.FinishedAt, r.Status, int64(r.Attempts), r.Error)
 }

@@ -61,36 +61,62 @@ func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	return taskrow.RowsFrom(rows, toRow), interpret("claim due", "", err)
 }
 
-// CompleteClaim is two statements (advance the task, record the fire) in
-// one transaction (BEGIN IMMEDIATE with DSN's settings).
-func (d *dialect) CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (bool, bool, error) {
-	completed, recorded, err := d.complete(ctx, c, done)
-	return completed, recorded, interpret("complete claim", c.Task.ID, err)
+// CompleteClaims is one transaction (BEGIN IMMEDIATE with DSN's settings)
+// of two statements per completion: advance the task, record the fire.
+// SQLite runs in-process: the statements cost no round trips, and the
+// batch one commit.
+func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
+	done, err := d.completeClaims(ctx, owner, batch)
+	return done, interpret("complete claims", "", err)
 }
 
-func (d *dialect) complete(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error) {
+func (d *dialect) completeClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, false, err
+		return nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
 	q := d.q.WithTx(tx)
-	scheduledFor, firedAt := taskrow.Micros(done.ScheduledFor), taskrow.Micros(done.FiredAt)
-	advanced, err := q.AdvanceClaimedTask(ctx, sqlitedb.AdvanceClaimedTaskParams{
-		ScheduledForUs: &scheduledFor, NextRunAtUs: taskrow.MicrosPtr(done.NextRunAt),
-		KeepEnabled: boolInt(done.KeepEnabled), FiredAtUs: firedAt,
-		ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
-	})
-	if err != nil || advanced == 0 { // a stale token: change nothing
-		return false, false, err
-	}
-	n, err := q.RecordFire(ctx, sqlitedb.RecordFireParams{
-		TaskID: c.Task.ID, ScheduledForUs: scheduledFor, Owner: c.Owner, FiredAtUs: firedAt,
+	done, err := core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
+		scheduledFor := taskrow.Micros(c.ScheduledFor)
+		return q.AdvanceClaimedTask(ctx, sqlitedb.AdvanceClaimedTaskParams{
+			ScheduledForUs: &scheduledFor, NextRunAtUs: taskrow.MicrosPtr(c.NextRunAt),
+			KeepEnabled: boolInt(c.KeepEnabled), FinishedAtUs: taskrow.Micros(c.FinishedAt),
+			ID: c.ID, LeaseToken: c.Token, Owner: &owner,
+		})
+	}, func(c taskrow.Completion) (int64, error) {
+		started := taskrow.Micros(c.StartedAt)
+		return q.RecordFire(ctx, sqlitedb.RecordFireParams{
+			TaskID: c.ID, ScheduledForUs: taskrow.Micros(c.ScheduledFor), Owner: owner, StartedAtUs: &started,
+			FinishedAtUs: taskrow.Micros(c.FinishedAt), Status: c.Status, Attempts: int64(c.Attempts), Error: c.Error,
+		})
 	})
 	if err != nil {
-		return false, false, err
+		return nil, err
 	}
-	return true, n > 0, tx.Commit()
+	return done, tx.Commit()
+}
+
+// RenewLeases is one statement (UPDATE ... RETURNING); the lease ends at
+// the process's clock + lease, SQLite's database clock.
+func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, lease time.Duration) (map[string]int64, error) {
+	until := taskrow.Micros(time.Now().Add(lease))
+	rows, err := d.q.RenewLeases(ctx, sqlitedb.RenewLeasesParams{LeaseUntilUs: &until, Owner: &owner, Ids: ids})
+	if err != nil {
+		return nil, interpret("renew claims", "", err)
+	}
+	held := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		held[r.ID] = r.LeaseToken
+	}
+	return held, nil
+}
+
+func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
+	at := taskrow.Micros(c.ScheduledFor)
+	n, err := d.q.StartRetry(ctx, sqlitedb.StartRetryParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+		ScheduledForUs: &at})
+	return n > 0, interpret("start retry", c.Task.ID, err)
 }
 
 func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {

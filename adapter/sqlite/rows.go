@@ -19,6 +19,7 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		// The schema's CHECKs and Validate keep these within int32.
 		Description: r.Description, MaxRetries: int32(r.MaxRetries), RetryDelayUS: r.RetryDelayUs,
 		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
+		Attempts: int32(r.Attempts), FirstAttemptAt: taskrow.FromMicrosPtr(r.FirstAttemptAtUs),
 	}
 }
 
@@ -58,5 +59,6 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) sqlitedb.F
 }
 
 func toFire(r sqlitedb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicros(r.FiredAtUs))
+	return taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicrosPtr(r.StartedAtUs),
+		taskrow.FromMicros(r.FinishedAtUs), r.Status, r.Attempts, r.Error)
 }

@@ -91,14 +91,15 @@ func (a *app) demo(ctx context.Context, length time.Duration) error {
 	runCtx, cancel := context.WithTimeout(ctx, length)
 	defer cancel()
 	r := runner.Runner{
-		Backend: b,
-		Logger:  slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Fire: func(_ context.Context, f runner.Fire) error {
+		Store:       b,
+		Concurrency: 1, // one line at a time, in firing order
+		Logger:      slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Handler: runner.HandlerFunc(func(_ context.Context, f runner.Job) error {
 			fmt.Fprintf(a.stdout, "  %7s  fired %-14s %-*s  scheduled %s, %s late\n",
 				fmt.Sprintf("+%.1fs", f.FiredAt.Sub(start).Seconds()), f.TaskName, width, labels[f.ID],
 				f.ScheduledFor.Format("15:04:05.000Z"), f.FiredAt.Sub(f.ScheduledFor).Round(100*time.Microsecond))
 			return nil
-		},
+		}),
 	}
 	if err := r.Run(runCtx); err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -20,8 +21,10 @@ func (a *app) firesCmd() *cobra.Command {
 		Use:   "fires ID",
 		Short: "Show a task's fire history (the fire ledger)",
 		Long: `Show the occurrences of a task that fired, newest first, from the fire ledger
-that "schedstore run" writes: when each was scheduled, which scheduler fired it
-and when. The ledger holds each occurrence once, however many schedulers run.`,
+that "schedstore run" writes: when each was scheduled, how late its first
+attempt started, how long it took to its outcome, the outcome (succeeded or
+failed), the attempts made, which scheduler recorded it, and the last error.
+The ledger holds each occurrence once, however many schedulers run.`,
 		Example: `  schedstore fires reports.daily
   schedstore fires reports.daily --limit 100 --json`,
 		Args: exactArgs(1),
@@ -49,27 +52,67 @@ and when. The ledger holds each occurrence once, however many schedulers run.`,
 		}
 		now := a.now()
 		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SCHEDULED FOR (UTC)\tFIRED AT (UTC)\tLATE\tOWNER")
+		fmt.Fprintln(tw, "SCHEDULED FOR (UTC)\tLATE\tTOOK\tSTATUS\tATTEMPTS\tOWNER\tERROR")
 		for _, f := range fires {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", when(&f.ScheduledFor, now), f.FiredAt.Format("2006-01-02 15:04:05.000Z"),
-				f.FiredAt.Sub(f.ScheduledFor).Round(time.Millisecond), f.Owner)
+			v := newFireView(f)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", when(&f.ScheduledFor, now),
+				orDash(v.Lateness), orDash(v.Duration), f.Status, f.Attempts, f.Owner, oneLine(f.Error, 80))
 		}
 		return tw.Flush()
 	})
 	return c
 }
 
+// fireView is a ledger row as `fires --json` prints it. Durations are Go
+// duration strings; started_at, lateness and duration are null for rows
+// recorded before schedstore kept the start.
 type fireView struct {
-	TaskID       string    `json:"task_id"`
-	ScheduledFor time.Time `json:"scheduled_for"`
-	Owner        string    `json:"owner"`
-	FiredAt      time.Time `json:"fired_at"`
+	TaskID       string     `json:"task_id"`
+	ScheduledFor time.Time  `json:"scheduled_for"`
+	StartedAt    *time.Time `json:"started_at"`
+	FinishedAt   time.Time  `json:"finished_at"`
+	Lateness     *string    `json:"lateness"` // started_at - scheduled_for
+	Duration     *string    `json:"duration"` // finished_at - started_at
+	Status       string     `json:"status"`
+	Attempts     int        `json:"attempts"`
+	Owner        string     `json:"owner"`
+	Error        string     `json:"error"`
+}
+
+func newFireView(f schedstore.Fire) fireView {
+	v := fireView{TaskID: f.TaskID, ScheduledFor: f.ScheduledFor, StartedAt: f.StartedAt, FinishedAt: f.FinishedAt,
+		Status: string(f.Status), Attempts: f.Attempts, Owner: f.Owner, Error: f.Error}
+	if f.StartedAt != nil {
+		late := f.StartedAt.Sub(f.ScheduledFor).Round(time.Millisecond).String()
+		took := f.FinishedAt.Sub(*f.StartedAt).Round(time.Millisecond).String()
+		v.Lateness, v.Duration = &late, &took
+	}
+	return v
 }
 
 func fireViews(fires []schedstore.Fire) []fireView {
 	out := make([]fireView, len(fires))
 	for i, f := range fires {
-		out[i] = fireView(f)
+		out[i] = newFireView(f)
 	}
 	return out
+}
+
+func orDash(s *string) string {
+	if s == nil {
+		return "-"
+	}
+	return *s
+}
+
+// oneLine shortens s to one line of at most n runes for a table cell.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
 }

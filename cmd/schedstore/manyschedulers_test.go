@@ -169,7 +169,7 @@ type scheduler struct {
 	done   chan struct{} // stdout read to the end
 
 	mu      sync.Mutex
-	printed []runner.Fire
+	printed []runner.Job
 }
 
 func startScheduler(t *testing.T, bin, url, owner string) *scheduler {
@@ -190,7 +190,7 @@ func startScheduler(t *testing.T, bin, url, owner string) *scheduler {
 		defer close(p.done)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			var fire runner.Fire
+			var fire runner.Job
 			if json.Unmarshal(sc.Bytes(), &fire) == nil { // a line cut short by SIGKILL is left out
 				p.mu.Lock()
 				p.printed = append(p.printed, fire)
@@ -215,7 +215,7 @@ func (p *scheduler) firedSince(at time.Time) bool {
 }
 
 // fires returns what the process printed, once its output is closed.
-func (p *scheduler) fires() []runner.Fire {
+func (p *scheduler) fires() []runner.Job {
 	<-p.done
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -73,9 +73,9 @@ func TestRunProcess(t *testing.T) {
 			}
 		}()
 
-		var fires []runner.Fire
+		var fires []runner.Job
 		collect := func(line string) {
-			var f runner.Fire
+			var f runner.Job
 			if err := json.Unmarshal([]byte(line), &f); err != nil {
 				t.Errorf("stdout line %q is not a fire: %v", line, err)
 				return

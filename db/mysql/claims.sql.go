@@ -26,7 +26,7 @@ type AdvanceClaimedTaskParams struct {
 	ScheduledFor sql.NullTime
 	NextRunAt    sql.NullTime
 	KeepEnabled  bool
-	FiredAt      time.Time
+	FinishedAt   time.Time
 	ID           []byte
 	LeaseToken   int64
 	Owner        sql.NullString
@@ -38,7 +38,7 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 		arg.ScheduledFor,
 		arg.NextRunAt,
 		arg.KeepEnabled,
-		arg.FiredAt,
+		arg.FinishedAt,
 		arg.ID,
 		arg.LeaseToken,
 		arg.Owner,
@@ -136,21 +136,29 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 
 const leaseTasks = `-- name: LeaseTasks :execrows
 UPDATE scheduled_tasks
-SET lease_owner = ?, lease_until = ?, lease_token = lease_token + 1
+SET lease_owner = ?, lease_until = ?, lease_token = lease_token + 1,
+    attempts = CASE WHEN attempt_for = next_run_at THEN attempts + 1 ELSE 1 END,
+    first_attempt_at = CASE WHEN attempt_for = next_run_at THEN first_attempt_at ELSE ? END,
+    attempt_for = next_run_at
 WHERE id IN (/*SLICE:ids*/?)
 `
 
 type LeaseTasksParams struct {
 	Owner      sql.NullString
 	LeaseUntil sql.NullTime
+	Now        sql.NullTime
 	Ids        [][]byte
 }
 
+// The claim starts an attempt: counted before it runs, and counted on from where an earlier
+// claim of the same occurrence (a runner that died) left off. MySQL assigns left to right,
+// each seeing the ones before it: attempt_for must come last.
 func (q *Queries) LeaseTasks(ctx context.Context, arg LeaseTasksParams) (int64, error) {
 	query := leaseTasks
 	var queryParams []interface{}
 	queryParams = append(queryParams, arg.Owner)
 	queryParams = append(queryParams, arg.LeaseUntil)
+	queryParams = append(queryParams, arg.Now)
 	if len(arg.Ids) > 0 {
 		for _, v := range arg.Ids {
 			queryParams = append(queryParams, v)
@@ -166,8 +174,59 @@ func (q *Queries) LeaseTasks(ctx context.Context, arg LeaseTasksParams) (int64, 
 	return result.RowsAffected()
 }
 
+const leasesHeld = `-- name: LeasesHeld :many
+SELECT id, lease_token, lease_until FROM scheduled_tasks
+WHERE lease_owner = ? AND id IN (/*SLICE:ids*/?)
+`
+
+type LeasesHeldParams struct {
+	Owner sql.NullString
+	Ids   [][]byte
+}
+
+type LeasesHeldRow struct {
+	ID         []byte
+	LeaseToken int64
+	LeaseUntil sql.NullTime
+}
+
+// After RenewLeases: a claim whose task is missing here, or holds another token, is lost.
+func (q *Queries) LeasesHeld(ctx context.Context, arg LeasesHeldParams) ([]LeasesHeldRow, error) {
+	query := leasesHeld
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.Owner)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LeasesHeldRow
+	for rows.Next() {
+		var i LeasesHeldRow
+		if err := rows.Scan(&i.ID, &i.LeaseToken, &i.LeaseUntil); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for, owner, fired_at FROM scheduled_task_fires
+SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error FROM scheduled_task_fires
 WHERE task_id = ?
 ORDER BY scheduled_for DESC
 LIMIT ?
@@ -191,7 +250,11 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.TaskID,
 			&i.ScheduledFor,
 			&i.Owner,
-			&i.FiredAt,
+			&i.FinishedAt,
+			&i.StartedAt,
+			&i.Status,
+			&i.Attempts,
+			&i.Error,
 		); err != nil {
 			return nil, err
 		}
@@ -207,7 +270,7 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 }
 
 const pruneFires = `-- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at < ?
+DELETE FROM scheduled_task_fires WHERE finished_at < ?
 `
 
 func (q *Queries) PruneFires(ctx context.Context, olderThan time.Time) (int64, error) {
@@ -219,15 +282,23 @@ func (q *Queries) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 }
 
 const recordFire = `-- name: RecordFire :execrows
-INSERT IGNORE INTO scheduled_task_fires (task_id, scheduled_for, owner, fired_at)
-VALUES (?, ?, ?, ?)
+INSERT IGNORE INTO scheduled_task_fires (
+    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+) VALUES (
+    ?, ?, ?, ?,
+    ?, ?, ?, ?
+)
 `
 
 type RecordFireParams struct {
 	TaskID       []byte
 	ScheduledFor time.Time
 	Owner        string
-	FiredAt      time.Time
+	StartedAt    sql.NullTime
+	FinishedAt   time.Time
+	Status       string
+	Attempts     int32
+	Error        string
 }
 
 // 0 rows: the ledger has this occurrence already (the primary key). IGNORE turns only that
@@ -238,7 +309,11 @@ func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, 
 		arg.TaskID,
 		arg.ScheduledFor,
 		arg.Owner,
-		arg.FiredAt,
+		arg.StartedAt,
+		arg.FinishedAt,
+		arg.Status,
+		arg.Attempts,
+		arg.Error,
 	)
 	if err != nil {
 		return 0, err
@@ -257,6 +332,7 @@ type ReleaseClaimParams struct {
 	Owner      sql.NullString
 }
 
+// Gives the lease back; the attempt the claim started stays counted.
 func (q *Queries) ReleaseClaim(ctx context.Context, arg ReleaseClaimParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, releaseClaim, arg.ID, arg.LeaseToken, arg.Owner)
 	if err != nil {
@@ -265,8 +341,42 @@ func (q *Queries) ReleaseClaim(ctx context.Context, arg ReleaseClaimParams) (int
 	return result.RowsAffected()
 }
 
+const renewLeases = `-- name: RenewLeases :execrows
+UPDATE scheduled_tasks
+SET lease_until = DATE_ADD(NOW(6), INTERVAL ? MICROSECOND)
+WHERE lease_owner = ? AND id IN (/*SLICE:ids*/?)
+`
+
+type RenewLeasesParams struct {
+	LeaseUs interface{}
+	Owner   sql.NullString
+	Ids     [][]byte
+}
+
+// Extends every lease this owner holds on the given tasks, on the clock of the database (the
+// one ClaimDue compares with); LeasesHeld then tells which tokens they carry.
+func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64, error) {
+	query := renewLeases
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.LeaseUs)
+	queryParams = append(queryParams, arg.Owner)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	result, err := q.db.ExecContext(ctx, query, queryParams...)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const selectDueForClaim = `-- name: SelectDueForClaim :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
 WHERE enabled = TRUE AND next_run_at <= ?
   AND (lease_until IS NULL OR lease_until <= ?)
 ORDER BY priority DESC, next_run_at, id
@@ -311,6 +421,9 @@ func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimPa
 			&i.LeaseOwner,
 			&i.LeaseUntil,
 			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
 		); err != nil {
 			return nil, err
 		}
@@ -323,4 +436,32 @@ func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimPa
 		return nil, err
 	}
 	return items, nil
+}
+
+const startRetry = `-- name: StartRetry :execrows
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = ? AND lease_token = ? AND lease_owner = ?
+  AND attempt_for = ?
+`
+
+type StartRetryParams struct {
+	ID           []byte
+	LeaseToken   int64
+	Owner        sql.NullString
+	ScheduledFor sql.NullTime
+}
+
+// The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+func (q *Queries) StartRetry(ctx context.Context, arg StartRetryParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, startRetry,
+		arg.ID,
+		arg.LeaseToken,
+		arg.Owner,
+		arg.ScheduledFor,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }

@@ -26,13 +26,16 @@ type ScheduledTask struct {
 	Description      string
 	MaxRetries       int32
 	// retry delay in microseconds
-	RetryDelayUs int64
-	Priority     int32
-	Version      int64
-	EnsureSha256 sql.NullString
-	LeaseOwner   sql.NullString
-	LeaseUntil   sql.NullTime
-	LeaseToken   int64
+	RetryDelayUs   int64
+	Priority       int32
+	Version        int64
+	EnsureSha256   sql.NullString
+	LeaseOwner     sql.NullString
+	LeaseUntil     sql.NullTime
+	LeaseToken     int64
+	AttemptFor     sql.NullTime
+	Attempts       int32
+	FirstAttemptAt sql.NullTime
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -40,5 +43,9 @@ type ScheduledTaskFire struct {
 	TaskID       []byte
 	ScheduledFor time.Time
 	Owner        string
-	FiredAt      time.Time
+	FinishedAt   time.Time
+	StartedAt    sql.NullTime
+	Status       string
+	Attempts     int32
+	Error        string
 }

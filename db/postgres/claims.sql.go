@@ -20,10 +20,14 @@ WITH due AS (
     FOR UPDATE SKIP LOCKED
 )
 UPDATE scheduled_tasks AS t
-SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token + 1
+SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token + 1,
+    attempts = CASE WHEN t.attempt_for = t.next_run_at THEN t.attempts + 1 ELSE 1 END,
+    first_attempt_at = CASE WHEN t.attempt_for = t.next_run_at THEN t.first_attempt_at
+                            ELSE $3::timestamptz END,
+    attempt_for = t.next_run_at
 FROM due
 WHERE t.id = due.id
-RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token
+RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at
 `
 
 type ClaimDueTasksParams struct {
@@ -33,6 +37,8 @@ type ClaimDueTasksParams struct {
 	MaxClaims  int32
 }
 
+// The claim starts an attempt: counted before it runs, and counted on from where an earlier
+// claim of the same occurrence (a runner that died) left off.
 // One statement: pick, lock without waiting (SKIP LOCKED) and lease. A row another instance is
 // claiming right now is skipped, not waited for. RETURNING has no order: the adapter sorts.
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
@@ -71,6 +77,9 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.LeaseOwner,
 			&i.LeaseUntil,
 			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
 		); err != nil {
 			return nil, err
 		}
@@ -82,55 +91,94 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 	return items, nil
 }
 
-const completeClaim = `-- name: CompleteClaim :one
-WITH done AS (
-    UPDATE scheduled_tasks
-    SET last_run_at = $1::timestamptz,
-        next_run_at = $2::timestamptz,
-        enabled = enabled AND $3::boolean,
+const completeClaims = `-- name: CompleteClaims :many
+WITH c AS (
+    SELECT unnest($1::text[]) AS id, unnest($2::bigint[]) AS token,
+        unnest($3::timestamptz[]) AS scheduled_for,
+        unnest($4::timestamptz[]) AS next_run_at,
+        unnest($5::boolean[]) AS keep_enabled, unnest($6::text[]) AS status,
+        unnest($7::integer[]) AS attempts,
+        unnest($8::timestamptz[]) AS started_at,
+        unnest($9::timestamptz[]) AS finished_at, unnest($10::text[]) AS error
+), done AS (
+    UPDATE scheduled_tasks AS t
+    SET last_run_at = c.scheduled_for,
+        next_run_at = CASE WHEN c.keep_enabled THEN c.next_run_at END,
+        enabled = t.enabled AND c.keep_enabled,
         lease_owner = NULL, lease_until = NULL,
-        version = version + 1, updated_at = $4::timestamptz
-    WHERE id = $5 AND lease_token = $6 AND lease_owner = $7
-    RETURNING id
+        version = t.version + 1, updated_at = c.finished_at
+    FROM c
+    WHERE t.id = c.id AND t.lease_token = c.token AND t.lease_owner = $11
+    RETURNING t.id, t.lease_token
 ), fire AS (
-    INSERT INTO scheduled_task_fires (task_id, scheduled_for, owner, fired_at)
-    SELECT id, $1::timestamptz, $7, $4::timestamptz FROM done
+    INSERT INTO scheduled_task_fires (
+        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+    )
+    SELECT c.id, c.scheduled_for, $11, c.started_at, c.finished_at, c.status, c.attempts, c.error
+    FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
     ON CONFLICT (task_id, scheduled_for) DO NOTHING
     RETURNING task_id
 )
-SELECT (SELECT count(*) FROM done) AS completed, (SELECT count(*) FROM fire) AS recorded
+SELECT done.id::text AS id, done.lease_token::bigint AS lease_token,
+    EXISTS (SELECT 1 FROM fire WHERE fire.task_id = done.id) AS recorded
+FROM done
 `
 
-type CompleteClaimParams struct {
-	ScheduledFor time.Time
-	NextRunAt    *time.Time
-	KeepEnabled  bool
-	FiredAt      time.Time
-	ID           string
-	LeaseToken   int64
-	Owner        *string
+type CompleteClaimsParams struct {
+	Ids           []string
+	Tokens        []int64
+	ScheduledFors []time.Time
+	NextRunAts    []time.Time
+	KeepEnableds  []bool
+	Statuses      []string
+	AttemptCounts []int32
+	StartedAts    []time.Time
+	FinishedAts   []time.Time
+	Errors        []string
+	Owner         *string
 }
 
-type CompleteClaimRow struct {
-	Completed int64
-	Recorded  int64
+type CompleteClaimsRow struct {
+	ID         string
+	LeaseToken int64
+	Recorded   bool
 }
 
-// One statement, so one transaction: advance and release only while the fencing token is
-// current, and record the occurrence unless the ledger has it already.
-func (q *Queries) CompleteClaim(ctx context.Context, arg CompleteClaimParams) (CompleteClaimRow, error) {
-	row := q.db.QueryRow(ctx, completeClaim,
-		arg.ScheduledFor,
-		arg.NextRunAt,
-		arg.KeepEnabled,
-		arg.FiredAt,
-		arg.ID,
-		arg.LeaseToken,
+// A batch of completions in one statement, so one transaction. Per claim: advance and release
+// only while its fencing token is current, and record the occurrence with its outcome unless
+// the ledger has it already. A stale claim matches no row and fails alone; the others commit.
+// The arrays are parallel, one element per claim (several unnest calls in one SELECT list run
+// in step); keep_enabled false means no next run.
+func (q *Queries) CompleteClaims(ctx context.Context, arg CompleteClaimsParams) ([]CompleteClaimsRow, error) {
+	rows, err := q.db.Query(ctx, completeClaims,
+		arg.Ids,
+		arg.Tokens,
+		arg.ScheduledFors,
+		arg.NextRunAts,
+		arg.KeepEnableds,
+		arg.Statuses,
+		arg.AttemptCounts,
+		arg.StartedAts,
+		arg.FinishedAts,
+		arg.Errors,
 		arg.Owner,
 	)
-	var i CompleteClaimRow
-	err := row.Scan(&i.Completed, &i.Recorded)
-	return i, err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompleteClaimsRow
+	for rows.Next() {
+		var i CompleteClaimsRow
+		if err := rows.Scan(&i.ID, &i.LeaseToken, &i.Recorded); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const databaseNow = `-- name: DatabaseNow :one
@@ -217,7 +265,7 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 }
 
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for, owner, fired_at FROM scheduled_task_fires
+SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error FROM scheduled_task_fires
 WHERE task_id = $1
 ORDER BY scheduled_for DESC
 LIMIT $2
@@ -241,7 +289,11 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.TaskID,
 			&i.ScheduledFor,
 			&i.Owner,
-			&i.FiredAt,
+			&i.FinishedAt,
+			&i.StartedAt,
+			&i.Status,
+			&i.Attempts,
+			&i.Error,
 		); err != nil {
 			return nil, err
 		}
@@ -254,7 +306,7 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 }
 
 const pruneFires = `-- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at < $1
+DELETE FROM scheduled_task_fires WHERE finished_at < $1
 `
 
 func (q *Queries) PruneFires(ctx context.Context, olderThan time.Time) (int64, error) {
@@ -276,8 +328,79 @@ type ReleaseClaimParams struct {
 	Owner      *string
 }
 
+// Gives the lease back; the attempt the claim started stays counted.
 func (q *Queries) ReleaseClaim(ctx context.Context, arg ReleaseClaimParams) (int64, error) {
 	result, err := q.db.Exec(ctx, releaseClaim, arg.ID, arg.LeaseToken, arg.Owner)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const renewLeases = `-- name: RenewLeases :many
+UPDATE scheduled_tasks
+SET lease_until = clock_timestamp() + make_interval(secs => $1::float8)
+WHERE lease_owner = $2 AND id = ANY($3::text[])
+RETURNING id, lease_token, lease_until
+`
+
+type RenewLeasesParams struct {
+	LeaseSeconds float64
+	Owner        *string
+	Ids          []string
+}
+
+type RenewLeasesRow struct {
+	ID         string
+	LeaseToken int64
+	LeaseUntil *time.Time
+}
+
+// Extends, in one statement, every lease this owner holds on the given tasks; the new end is on
+// the clock of the database, the one ClaimDue compares with. The caller compares the returned
+// tokens with those of its claims: a claim whose task is missing, or holds another token, is lost.
+func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) ([]RenewLeasesRow, error) {
+	rows, err := q.db.Query(ctx, renewLeases, arg.LeaseSeconds, arg.Owner, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RenewLeasesRow
+	for rows.Next() {
+		var i RenewLeasesRow
+		if err := rows.Scan(&i.ID, &i.LeaseToken, &i.LeaseUntil); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const startRetry = `-- name: StartRetry :execrows
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = $1 AND lease_token = $2 AND lease_owner = $3
+  AND attempt_for = $4::timestamptz
+`
+
+type StartRetryParams struct {
+	ID           string
+	LeaseToken   int64
+	Owner        *string
+	ScheduledFor time.Time
+}
+
+// The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+func (q *Queries) StartRetry(ctx context.Context, arg StartRetryParams) (int64, error) {
+	result, err := q.db.Exec(ctx, startRetry,
+		arg.ID,
+		arg.LeaseToken,
+		arg.Owner,
+		arg.ScheduledFor,
+	)
 	if err != nil {
 		return 0, err
 	}

@@ -34,6 +34,10 @@ type ScheduledTask struct {
 	LeaseUntil   *time.Time
 	// fencing token, bumped by each claim
 	LeaseToken int64
+	AttemptFor *time.Time
+	// attempts started for the occurrence attempt_for
+	Attempts       int32
+	FirstAttemptAt *time.Time
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -41,5 +45,10 @@ type ScheduledTaskFire struct {
 	TaskID       string
 	ScheduledFor time.Time
 	Owner        string
-	FiredAt      time.Time
+	// end of the last attempt, when the outcome was recorded
+	FinishedAt time.Time
+	StartedAt  *time.Time
+	Status     string
+	Attempts   int32
+	Error      string
 }

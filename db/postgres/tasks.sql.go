@@ -92,7 +92,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
 WHERE definition_sha256 = $1
   AND task_name = $2 AND schedule_type = $3 AND schedule = $4
 ORDER BY created_at, id
@@ -138,12 +138,15 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.LeaseOwner,
 		&i.LeaseUntil,
 		&i.LeaseToken,
+		&i.AttemptFor,
+		&i.Attempts,
+		&i.FirstAttemptAt,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE id = $1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE id = $1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -171,12 +174,15 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.LeaseOwner,
 		&i.LeaseUntil,
 		&i.LeaseToken,
+		&i.AttemptFor,
+		&i.Attempts,
+		&i.FirstAttemptAt,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -210,6 +216,9 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.LeaseOwner,
 			&i.LeaseUntil,
 			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
 		); err != nil {
 			return nil, err
 		}
@@ -222,7 +231,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
 WHERE enabled AND next_run_at <= $1
 ORDER BY priority DESC, next_run_at, id
 `
@@ -259,6 +268,9 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 			&i.LeaseOwner,
 			&i.LeaseUntil,
 			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
 		); err != nil {
 			return nil, err
 		}
@@ -271,7 +283,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
 `
 
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -305,6 +317,9 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.LeaseOwner,
 			&i.LeaseUntil,
 			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
 		); err != nil {
 			return nil, err
 		}

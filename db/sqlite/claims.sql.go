@@ -7,6 +7,7 @@ package sqlitedb
 
 import (
 	"context"
+	"strings"
 )
 
 const advanceClaimedTask = `-- name: AdvanceClaimedTask :execrows
@@ -23,7 +24,7 @@ type AdvanceClaimedTaskParams struct {
 	ScheduledForUs *int64
 	NextRunAtUs    *int64
 	KeepEnabled    int64
-	FiredAtUs      int64
+	FinishedAtUs   int64
 	ID             string
 	LeaseToken     int64
 	Owner          *string
@@ -35,7 +36,7 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 		arg.ScheduledForUs,
 		arg.NextRunAtUs,
 		arg.KeepEnabled,
-		arg.FiredAtUs,
+		arg.FinishedAtUs,
 		arg.ID,
 		arg.LeaseToken,
 		arg.Owner,
@@ -50,7 +51,11 @@ const claimDueTasks = `-- name: ClaimDueTasks :many
 
 UPDATE scheduled_tasks
 SET lease_owner = ?1, lease_until_us = ?2,
-    lease_token = lease_token + 1
+    lease_token = lease_token + 1,
+    attempts = CASE WHEN attempt_for_us = next_run_at_us THEN attempts + 1 ELSE 1 END,
+    first_attempt_at_us = CASE WHEN attempt_for_us = next_run_at_us THEN first_attempt_at_us
+                               ELSE ?3 END,
+    attempt_for_us = next_run_at_us
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
     WHERE d.enabled = 1 AND d.next_run_at_us <= ?3
@@ -58,7 +63,7 @@ WHERE id IN (
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT ?4
 )
-RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token
+RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us
 `
 
 type ClaimDueTasksParams struct {
@@ -73,6 +78,8 @@ type ClaimDueTasksParams struct {
 // The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
 // are in all three). Here: AdvanceClaimedTask, ClaimDueTasks, EnsureTask, ListFires, PruneFires,
 // RecordFire, ReleaseClaim.
+// The claim starts an attempt: counted before it runs, and counted on from where an earlier
+// claim of the same occurrence (a runner that died) left off.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
 	rows, err := q.db.QueryContext(ctx, claimDueTasks,
@@ -110,6 +117,9 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.LeaseOwner,
 			&i.LeaseUntilUs,
 			&i.LeaseToken,
+			&i.AttemptForUs,
+			&i.Attempts,
+			&i.FirstAttemptAtUs,
 		); err != nil {
 			return nil, err
 		}
@@ -192,7 +202,7 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 }
 
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for_us, owner, fired_at_us FROM scheduled_task_fires
+SELECT task_id, scheduled_for_us, owner, finished_at_us, started_at_us, status, attempts, error FROM scheduled_task_fires
 WHERE task_id = ?1
 ORDER BY scheduled_for_us DESC
 LIMIT ?2
@@ -216,7 +226,11 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.TaskID,
 			&i.ScheduledForUs,
 			&i.Owner,
-			&i.FiredAtUs,
+			&i.FinishedAtUs,
+			&i.StartedAtUs,
+			&i.Status,
+			&i.Attempts,
+			&i.Error,
 		); err != nil {
 			return nil, err
 		}
@@ -232,7 +246,7 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 }
 
 const pruneFires = `-- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at_us < ?1
+DELETE FROM scheduled_task_fires WHERE finished_at_us < ?1
 `
 
 func (q *Queries) PruneFires(ctx context.Context, olderThanUs int64) (int64, error) {
@@ -244,8 +258,12 @@ func (q *Queries) PruneFires(ctx context.Context, olderThanUs int64) (int64, err
 }
 
 const recordFire = `-- name: RecordFire :execrows
-INSERT INTO scheduled_task_fires (task_id, scheduled_for_us, owner, fired_at_us)
-VALUES (?1, ?2, ?3, ?4)
+INSERT INTO scheduled_task_fires (
+    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error
+) VALUES (
+    ?1, ?2, ?3, ?4,
+    ?5, ?6, ?7, ?8
+)
 ON CONFLICT (task_id, scheduled_for_us) DO NOTHING
 `
 
@@ -253,7 +271,11 @@ type RecordFireParams struct {
 	TaskID         string
 	ScheduledForUs int64
 	Owner          string
-	FiredAtUs      int64
+	StartedAtUs    *int64
+	FinishedAtUs   int64
+	Status         string
+	Attempts       int64
+	Error          string
 }
 
 // 0 rows: the ledger has this occurrence already (the primary key).
@@ -262,7 +284,11 @@ func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, 
 		arg.TaskID,
 		arg.ScheduledForUs,
 		arg.Owner,
-		arg.FiredAtUs,
+		arg.StartedAtUs,
+		arg.FinishedAtUs,
+		arg.Status,
+		arg.Attempts,
+		arg.Error,
 	)
 	if err != nil {
 		return 0, err
@@ -281,8 +307,94 @@ type ReleaseClaimParams struct {
 	Owner      *string
 }
 
+// Gives the lease back; the attempt the claim started stays counted.
 func (q *Queries) ReleaseClaim(ctx context.Context, arg ReleaseClaimParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, releaseClaim, arg.ID, arg.LeaseToken, arg.Owner)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const renewLeases = `-- name: RenewLeases :many
+UPDATE scheduled_tasks
+SET lease_until_us = ?1
+WHERE lease_owner = ?2 AND id IN (/*SLICE:ids*/?)
+RETURNING id, lease_token, lease_until_us
+`
+
+type RenewLeasesParams struct {
+	LeaseUntilUs *int64
+	Owner        *string
+	Ids          []string
+}
+
+type RenewLeasesRow struct {
+	ID           string
+	LeaseToken   int64
+	LeaseUntilUs *int64
+}
+
+// Extends every lease this owner holds on the given tasks. The caller compares the returned
+// tokens with those of its claims: a claim whose task is missing, or holds another token, is lost.
+// sqlc.slice comes last: placed before another parameter it binds wrong in SQLite.
+func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) ([]RenewLeasesRow, error) {
+	query := renewLeases
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.LeaseUntilUs)
+	queryParams = append(queryParams, arg.Owner)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RenewLeasesRow
+	for rows.Next() {
+		var i RenewLeasesRow
+		if err := rows.Scan(&i.ID, &i.LeaseToken, &i.LeaseUntilUs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const startRetry = `-- name: StartRetry :execrows
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = ?1 AND lease_token = ?2 AND lease_owner = ?3
+  AND attempt_for_us = ?4
+`
+
+type StartRetryParams struct {
+	ID             string
+	LeaseToken     int64
+	Owner          *string
+	ScheduledForUs *int64
+}
+
+// The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+func (q *Queries) StartRetry(ctx context.Context, arg StartRetryParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, startRetry,
+		arg.ID,
+		arg.LeaseToken,
+		arg.Owner,
+		arg.ScheduledForUs,
+	)
 	if err != nil {
 		return 0, err
 	}

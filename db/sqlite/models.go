@@ -26,11 +26,18 @@ type ScheduledTask struct {
 	LeaseOwner       *string
 	LeaseUntilUs     *int64
 	LeaseToken       int64
+	AttemptForUs     *int64
+	Attempts         int64
+	FirstAttemptAtUs *int64
 }
 
 type ScheduledTaskFire struct {
 	TaskID         string
 	ScheduledForUs int64
 	Owner          string
-	FiredAtUs      int64
+	FinishedAtUs   int64
+	StartedAtUs    *int64
+	Status         string
+	Attempts       int64
+	Error          string
 }

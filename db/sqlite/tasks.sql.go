@@ -93,7 +93,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
 WHERE definition_sha256 = ?1
   AND task_name = ?2 AND schedule_type = ?3
   AND schedule = ?4
@@ -140,12 +140,15 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.LeaseOwner,
 		&i.LeaseUntilUs,
 		&i.LeaseToken,
+		&i.AttemptForUs,
+		&i.Attempts,
+		&i.FirstAttemptAtUs,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks WHERE id = ?1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks WHERE id = ?1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -173,12 +176,15 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.LeaseOwner,
 		&i.LeaseUntilUs,
 		&i.LeaseToken,
+		&i.AttemptForUs,
+		&i.Attempts,
+		&i.FirstAttemptAtUs,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks ORDER BY created_at_us, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks ORDER BY created_at_us, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -212,6 +218,9 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.LeaseOwner,
 			&i.LeaseUntilUs,
 			&i.LeaseToken,
+			&i.AttemptForUs,
+			&i.Attempts,
+			&i.FirstAttemptAtUs,
 		); err != nil {
 			return nil, err
 		}
@@ -227,7 +236,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us <= ?1
 ORDER BY priority DESC, next_run_at_us, id
 `
@@ -264,6 +273,9 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 			&i.LeaseOwner,
 			&i.LeaseUntilUs,
 			&i.LeaseToken,
+			&i.AttemptForUs,
+			&i.Attempts,
+			&i.FirstAttemptAtUs,
 		); err != nil {
 			return nil, err
 		}
@@ -279,7 +291,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
 `
 
 // "enabled = 1" literally, to match the partial index's WHERE.
@@ -314,6 +326,9 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.LeaseOwner,
 			&i.LeaseUntilUs,
 			&i.LeaseToken,
+			&i.AttemptForUs,
+			&i.Attempts,
+			&i.FirstAttemptAtUs,
 		); err != nil {
 			return nil, err
 		}

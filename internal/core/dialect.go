@@ -52,11 +52,19 @@ type Dialect interface {
 	// tasks due at w.Now and not under a live lease, skipping locked rows,
 	// and returns them as leased (LeaseOwner, LeaseToken), in any order.
 	ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error)
-	// CompleteClaim advances c's task as done says and releases its lease,
-	// if c's token and owner are current (completed), and records the fire
-	// unless the ledger holds it already (recorded), in one transaction.
-	// Nothing is written when completed is false.
-	CompleteClaim(ctx context.Context, c schedstore.Claim, done taskrow.Completion) (completed, recorded bool, err error)
+	// CompleteClaims, in one transaction, for each completion whose token
+	// is still owner's: advances the task as it says, releases its lease
+	// (Advanced), and records the occurrence and its outcome unless the
+	// ledger holds it already (Recorded). A stale completion changes
+	// nothing. The result has one entry per completion, in order.
+	CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error)
+	// RenewLeases sets the lease of every task in ids that owner holds to
+	// end at the database's now + lease, and returns the tokens of those
+	// tasks (the tasks owner holds among ids), by ID.
+	RenewLeases(ctx context.Context, owner string, ids []string, lease time.Duration) (map[string]int64, error)
+	// StartRetry counts one more attempt at c's occurrence if c's token and
+	// owner are current.
+	StartRetry(ctx context.Context, c schedstore.Claim) (counted bool, err error)
 	// ReleaseClaim clears c's lease if c's token and owner are current.
 	ReleaseClaim(ctx context.Context, c schedstore.Claim) (released bool, err error)
 	// EnsureTask inserts r unless a task with its fingerprint as ensure key

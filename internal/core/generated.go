@@ -183,3 +183,47 @@ func As[E error](err error) (E, bool) {
 
 // TextID is Generated.ID for a dialect that stores IDs as text.
 func TextID(id string) string { return id }
+
+// MatchCompleted maps the rows a batch completion returned (one per
+// advanced claim: its task ID, token and whether its fire was recorded) to
+// the batch's order. A completion with no row was stale.
+func MatchCompleted(batch []taskrow.Completion, n int, row func(int) (id string, token int64, recorded bool)) []taskrow.Completed {
+	type key struct {
+		id    string
+		token int64
+	}
+	byClaim := make(map[key]bool, n)
+	for i := range n {
+		id, token, recorded := row(i)
+		byClaim[key{id, token}] = recorded
+	}
+	out := make([]taskrow.Completed, len(batch))
+	for i, c := range batch {
+		recorded, advanced := byClaim[key{c.ID, c.Token}]
+		out[i] = taskrow.Completed{Advanced: advanced, Recorded: recorded}
+	}
+	return out
+}
+
+// CompleteEach is CompleteClaims for a dialect that writes a completion as
+// two statements (advance the task, then record the fire) inside the one
+// transaction the dialect has begun: advance reports whether the token was
+// current, record whether the ledger took the fire.
+func CompleteEach(batch []taskrow.Completion, advance, record func(taskrow.Completion) (int64, error)) ([]taskrow.Completed, error) {
+	out := make([]taskrow.Completed, len(batch))
+	for i, c := range batch {
+		n, err := advance(c)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			continue // stale: nothing is written for it
+		}
+		recorded, err := record(c)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = taskrow.Completed{Advanced: true, Recorded: recorded > 0}
+	}
+	return out, nil
+}

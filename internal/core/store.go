@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/flowrra/schedstore"
@@ -198,18 +200,117 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 
 // CompleteClaim implements schedstore.Store.
 func (s *Store) CompleteClaim(ctx context.Context, c schedstore.Claim, nextRun *time.Time) error {
+	errs, err := s.CompleteClaims(ctx, []schedstore.Completion{{Claim: c, NextRun: nextRun}})
+	if err != nil {
+		return err
+	}
+	return errs[0]
+}
+
+// maxBatch bounds one dialect call of CompleteClaims and RenewClaims; a
+// longer batch is split, each part its own transaction.
+const maxBatch = 1000
+
+// CompleteClaims implements schedstore.Store.
+func (s *Store) CompleteClaims(ctx context.Context, batch []schedstore.Completion) ([]error, error) {
 	if err := s.guard.Enter(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	done, err := taskrow.NewCompletion(c, nextRun, s.opts.Now())
+	if len(batch) == 0 {
+		return []error{}, nil
+	}
+	owner, err := oneOwner(len(batch), func(i int) schedstore.Claim { return batch[i].Claim })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	completed, recorded, err := s.d.CompleteClaim(ctx, c, done)
+	now := s.opts.Now()
+	rows := make([]taskrow.Completion, len(batch))
+	for i, in := range batch {
+		if rows[i], err = taskrow.NewCompletion(in, now); err != nil {
+			return nil, fmt.Errorf("completion %d: %w", i, err)
+		}
+	}
+	errs := make([]error, 0, len(batch))
+	for part := range slices.Chunk(rows, maxBatch) {
+		done, err := s.d.CompleteClaims(ctx, owner, part)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range done {
+			c := batch[len(errs)].Claim
+			errs = append(errs, taskrow.CompletionResult(c, d.Advanced, d.Recorded))
+		}
+	}
+	return errs, nil
+}
+
+// RenewClaims implements schedstore.Store.
+func (s *Store) RenewClaims(ctx context.Context, claims []schedstore.Claim, lease time.Duration) ([]error, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	if len(claims) == 0 {
+		return []error{}, nil
+	}
+	owner, err := oneOwner(len(claims), func(i int) schedstore.Claim { return claims[i] })
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return taskrow.CompletionResult(c, completed, recorded)
+	if err := taskrow.CheckClaimArgs(owner, lease, 1); err != nil {
+		return nil, err
+	}
+	for i, c := range claims {
+		if err := taskrow.CheckClaim(c); err != nil {
+			return nil, fmt.Errorf("claim %d: %w", i, err)
+		}
+	}
+	errs := make([]error, 0, len(claims))
+	for part := range slices.Chunk(claims, maxBatch) {
+		ids := make([]string, len(part))
+		for i, c := range part {
+			ids[i] = c.Task.ID
+		}
+		held, err := s.d.RenewLeases(ctx, owner, ids, lease)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range part {
+			token, ok := held[c.Task.ID]
+			errs = append(errs, taskrow.CompletionResult(c, ok && token == c.Token, true))
+		}
+	}
+	return errs, nil
+}
+
+// StartRetry implements schedstore.Store.
+func (s *Store) StartRetry(ctx context.Context, c schedstore.Claim) (schedstore.Claim, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return c, err
+	}
+	if err := taskrow.CheckClaim(c); err != nil {
+		return c, err
+	}
+	counted, err := s.d.StartRetry(ctx, c)
+	if err != nil {
+		return c, err
+	}
+	if err := taskrow.CompletionResult(c, counted, true); err != nil {
+		return c, err
+	}
+	c.Attempt++
+	return c, nil
+}
+
+// oneOwner returns the owner every claim of a batch shares.
+func oneOwner(n int, claim func(int) schedstore.Claim) (string, error) {
+	owner := claim(0).Owner
+	for i := 1; i < n; i++ {
+		if claim(i).Owner != owner {
+			return "", &schedstore.FieldError{Field: "Claim.Owner",
+				Reason: fmt.Sprintf("claims of several owners (%q, %q) in one batch", owner, claim(i).Owner)}
+		}
+	}
+	return owner, nil
 }
 
 // ReleaseClaim implements schedstore.Store.

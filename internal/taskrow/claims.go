@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flowrra/schedstore"
 )
@@ -94,35 +96,104 @@ func Claims(rows []Row, w ClaimWindow) ([]schedstore.Claim, error) {
 			Token:        r.LeaseToken,
 			ClaimedAt:    w.Now,
 			LeaseUntil:   w.LeaseUntil,
+			Attempt:      int(r.Attempts),
+			FirstAttemptAt: func() time.Time {
+				if r.FirstAttemptAt != nil {
+					return Time(*r.FirstAttemptAt)
+				}
+				return w.Now
+			}(),
 		})
 	}
 	return out, nil
 }
 
-// Completion is CompleteClaim's checked write.
+// Completion is one checked write of CompleteClaims.
 type Completion struct {
+	ID           string
+	Token        int64
 	ScheduledFor time.Time
 	NextRunAt    *time.Time
 	KeepEnabled  bool // false: no next run, so the task is disabled
-	FiredAt      time.Time
+	Status       string
+	Attempts     int32
+	StartedAt    time.Time
+	FinishedAt   time.Time
+	Error        string
 }
 
-// NewCompletion validates a completion of c at now.
-func NewCompletion(c schedstore.Claim, nextRun *time.Time, now time.Time) (Completion, error) {
+// Completed is what CompleteClaims did for one completion.
+type Completed struct {
+	Advanced bool // the token was current: the task advanced and its lease was released
+	Recorded bool // the ledger did not hold the occurrence: it was recorded
+}
+
+// NewCompletion validates a completion, finished at now when it says no
+// time.
+func NewCompletion(in schedstore.Completion, now time.Time) (Completion, error) {
+	c := in.Claim
 	if err := CheckClaim(c); err != nil {
 		return Completion{}, err
 	}
-	if nextRun != nil {
-		if err := schedstore.ValidateTime("nextRun", *nextRun); err != nil {
+	if in.NextRun != nil {
+		if err := schedstore.ValidateTime("NextRun", *in.NextRun); err != nil {
 			return Completion{}, err
 		}
 	}
+	status := in.Status
+	if status == "" {
+		status = schedstore.FireSucceeded
+	}
+	if !status.Valid() {
+		return Completion{}, &schedstore.FieldError{Field: "Status", Reason: fmt.Sprintf("%q is not succeeded or failed", status)}
+	}
+	attempts := in.Attempts
+	if attempts < 0 {
+		return Completion{}, &schedstore.FieldError{Field: "Attempts", Reason: fmt.Sprintf("%d is negative", attempts)}
+	}
+	if attempts == 0 {
+		attempts = c.Attempt
+	}
+	if attempts < 1 {
+		attempts = 1 // a claim made before attempts were counted
+	}
+	if attempts > 1<<31-1 {
+		return Completion{}, &schedstore.FieldError{Field: "Attempts", Reason: fmt.Sprintf("%d is too large", attempts)}
+	}
+	finished := in.FinishedAt
+	if finished.IsZero() {
+		finished = now
+	}
+	started := c.FirstAttemptAt
+	if started.IsZero() || started.After(finished) {
+		started = finished
+	}
 	return Completion{
+		ID:           c.Task.ID,
+		Token:        c.Token,
 		ScheduledFor: Time(c.ScheduledFor),
-		NextRunAt:    TimePtr(nextRun),
-		KeepEnabled:  nextRun != nil,
-		FiredAt:      Time(now),
+		NextRunAt:    TimePtr(in.NextRun),
+		KeepEnabled:  in.NextRun != nil,
+		Status:       string(status),
+		Attempts:     int32(attempts),
+		StartedAt:    Time(started),
+		FinishedAt:   Time(finished),
+		Error:        FireError(in.Error),
 	}, nil
+}
+
+// FireError makes an error text storable: valid UTF-8 without NUL
+// characters, at most schedstore.MaxFireErrorBytes, cut at a rune boundary.
+func FireError(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if len(s) <= schedstore.MaxFireErrorBytes {
+		return s
+	}
+	cut := schedstore.MaxFireErrorBytes - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // FireLimit is ListFires' limit for SQL: limit <= 0 means all.
@@ -147,8 +218,10 @@ func CompletionResult(c schedstore.Claim, completed, recorded bool) error {
 }
 
 // NewFire builds a ledger entry from stored values.
-func NewFire(taskID string, scheduledFor time.Time, owner string, firedAt time.Time) schedstore.Fire {
-	return schedstore.Fire{TaskID: taskID, ScheduledFor: Time(scheduledFor), Owner: owner, FiredAt: Time(firedAt)}
+func NewFire(taskID string, scheduledFor time.Time, owner string, startedAt *time.Time, finishedAt time.Time,
+	status string, attempts int64, errText string) schedstore.Fire {
+	return schedstore.Fire{TaskID: taskID, ScheduledFor: Time(scheduledFor), Owner: owner, StartedAt: TimePtr(startedAt),
+		FinishedAt: Time(finishedAt), Status: schedstore.FireStatus(status), Attempts: int(attempts), Error: errText}
 }
 
 // FiresFrom maps a dialect's generated ledger rows to fires, in order.

@@ -31,6 +31,11 @@ type Row struct {
 	// The lease, read only by ClaimDue.
 	LeaseOwner string
 	LeaseToken int64
+	// The attempt count of the occurrence under claim, read only by
+	// ClaimDue (the count is for attempt_for; ClaimDue sets it to the
+	// claimed occurrence).
+	Attempts       int32
+	FirstAttemptAt *time.Time
 }
 
 // ForCreate validates t and returns the row to insert: a new UUID for an

@@ -20,8 +20,14 @@ LIMIT ?
 FOR UPDATE SKIP LOCKED;
 
 -- name: LeaseTasks :execrows
+-- The claim starts an attempt: counted before it runs, and counted on from where an earlier
+-- claim of the same occurrence (a runner that died) left off. MySQL assigns left to right,
+-- each seeing the ones before it: attempt_for must come last.
 UPDATE scheduled_tasks
-SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_token = lease_token + 1
+SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_token = lease_token + 1,
+    attempts = CASE WHEN attempt_for = next_run_at THEN attempts + 1 ELSE 1 END,
+    first_attempt_at = CASE WHEN attempt_for = next_run_at THEN first_attempt_at ELSE sqlc.arg(now) END,
+    attempt_for = next_run_at
 WHERE id IN (sqlc.slice(ids));
 
 -- name: AdvanceClaimedTask :execrows
@@ -31,17 +37,41 @@ SET last_run_at = sqlc.arg(scheduled_for),
     next_run_at = sqlc.narg(next_run_at),
     enabled = enabled AND sqlc.arg(keep_enabled),
     lease_owner = NULL, lease_until = NULL,
-    version = version + 1, updated_at = sqlc.arg(fired_at)
+    version = version + 1, updated_at = sqlc.arg(finished_at)
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
 -- name: RecordFire :execrows
 -- 0 rows: the ledger has this occurrence already (the primary key). IGNORE turns only that
 -- into a warning here: the task row exists (AdvanceClaimedTask just updated it in this
 -- transaction) and the values pass every check.
-INSERT IGNORE INTO scheduled_task_fires (task_id, scheduled_for, owner, fired_at)
-VALUES (sqlc.arg(task_id), sqlc.arg(scheduled_for), sqlc.arg(owner), sqlc.arg(fired_at));
+INSERT IGNORE INTO scheduled_task_fires (
+    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+) VALUES (
+    sqlc.arg(task_id), sqlc.arg(scheduled_for), sqlc.arg(owner), sqlc.arg(started_at),
+    sqlc.arg(finished_at), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error)
+);
+
+-- name: RenewLeases :execrows
+-- Extends every lease this owner holds on the given tasks, on the clock of the database (the
+-- one ClaimDue compares with); LeasesHeld then tells which tokens they carry.
+UPDATE scheduled_tasks
+SET lease_until = DATE_ADD(NOW(6), INTERVAL sqlc.arg(lease_us) MICROSECOND)
+WHERE lease_owner = sqlc.arg(owner) AND id IN (sqlc.slice(ids));
+
+-- name: LeasesHeld :many
+-- After RenewLeases: a claim whose task is missing here, or holds another token, is lost.
+SELECT id, lease_token, lease_until FROM scheduled_tasks
+WHERE lease_owner = sqlc.arg(owner) AND id IN (sqlc.slice(ids));
+
+-- name: StartRetry :execrows
+-- The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner)
+  AND attempt_for = sqlc.arg(scheduled_for);
 
 -- name: ReleaseClaim :execrows
+-- Gives the lease back; the attempt the claim started stays counted.
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
@@ -70,4 +100,4 @@ ORDER BY scheduled_for DESC
 LIMIT ?;
 
 -- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at < sqlc.arg(older_than);
+DELETE FROM scheduled_task_fires WHERE finished_at < sqlc.arg(older_than);

@@ -8,6 +8,8 @@
 SELECT clock_timestamp()::timestamptz AS now;
 
 -- name: ClaimDueTasks :many
+-- The claim starts an attempt: counted before it runs, and counted on from where an earlier
+-- claim of the same occurrence (a runner that died) left off.
 -- One statement: pick, lock without waiting (SKIP LOCKED) and lease. A row another instance is
 -- claiming right now is skipped, not waited for. RETURNING has no order: the adapter sorts.
 WITH due AS (
@@ -19,32 +21,70 @@ WITH due AS (
     FOR UPDATE SKIP LOCKED
 )
 UPDATE scheduled_tasks AS t
-SET lease_owner = @owner, lease_until = @lease_until::timestamptz, lease_token = t.lease_token + 1
+SET lease_owner = @owner, lease_until = @lease_until::timestamptz, lease_token = t.lease_token + 1,
+    attempts = CASE WHEN t.attempt_for = t.next_run_at THEN t.attempts + 1 ELSE 1 END,
+    first_attempt_at = CASE WHEN t.attempt_for = t.next_run_at THEN t.first_attempt_at
+                            ELSE @now::timestamptz END,
+    attempt_for = t.next_run_at
 FROM due
 WHERE t.id = due.id
 RETURNING t.*;
 
--- name: CompleteClaim :one
--- One statement, so one transaction: advance and release only while the fencing token is
--- current, and record the occurrence unless the ledger has it already.
-WITH done AS (
-    UPDATE scheduled_tasks
-    SET last_run_at = @scheduled_for::timestamptz,
-        next_run_at = sqlc.narg(next_run_at)::timestamptz,
-        enabled = enabled AND @keep_enabled::boolean,
+-- name: CompleteClaims :many
+-- A batch of completions in one statement, so one transaction. Per claim: advance and release
+-- only while its fencing token is current, and record the occurrence with its outcome unless
+-- the ledger has it already. A stale claim matches no row and fails alone; the others commit.
+-- The arrays are parallel, one element per claim (several unnest calls in one SELECT list run
+-- in step); keep_enabled false means no next run.
+WITH c AS (
+    SELECT unnest(@ids::text[]) AS id, unnest(@tokens::bigint[]) AS token,
+        unnest(@scheduled_fors::timestamptz[]) AS scheduled_for,
+        unnest(@next_run_ats::timestamptz[]) AS next_run_at,
+        unnest(@keep_enableds::boolean[]) AS keep_enabled, unnest(@statuses::text[]) AS status,
+        unnest(@attempt_counts::integer[]) AS attempts,
+        unnest(@started_ats::timestamptz[]) AS started_at,
+        unnest(@finished_ats::timestamptz[]) AS finished_at, unnest(@errors::text[]) AS error
+), done AS (
+    UPDATE scheduled_tasks AS t
+    SET last_run_at = c.scheduled_for,
+        next_run_at = CASE WHEN c.keep_enabled THEN c.next_run_at END,
+        enabled = t.enabled AND c.keep_enabled,
         lease_owner = NULL, lease_until = NULL,
-        version = version + 1, updated_at = @fired_at::timestamptz
-    WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner
-    RETURNING id
+        version = t.version + 1, updated_at = c.finished_at
+    FROM c
+    WHERE t.id = c.id AND t.lease_token = c.token AND t.lease_owner = @owner
+    RETURNING t.id, t.lease_token
 ), fire AS (
-    INSERT INTO scheduled_task_fires (task_id, scheduled_for, owner, fired_at)
-    SELECT id, @scheduled_for::timestamptz, @owner, @fired_at::timestamptz FROM done
+    INSERT INTO scheduled_task_fires (
+        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+    )
+    SELECT c.id, c.scheduled_for, @owner, c.started_at, c.finished_at, c.status, c.attempts, c.error
+    FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
     ON CONFLICT (task_id, scheduled_for) DO NOTHING
     RETURNING task_id
 )
-SELECT (SELECT count(*) FROM done) AS completed, (SELECT count(*) FROM fire) AS recorded;
+SELECT done.id::text AS id, done.lease_token::bigint AS lease_token,
+    EXISTS (SELECT 1 FROM fire WHERE fire.task_id = done.id) AS recorded
+FROM done;
+
+-- name: RenewLeases :many
+-- Extends, in one statement, every lease this owner holds on the given tasks; the new end is on
+-- the clock of the database, the one ClaimDue compares with. The caller compares the returned
+-- tokens with those of its claims: a claim whose task is missing, or holds another token, is lost.
+UPDATE scheduled_tasks
+SET lease_until = clock_timestamp() + make_interval(secs => @lease_seconds::float8)
+WHERE lease_owner = @owner AND id = ANY(@ids::text[])
+RETURNING id, lease_token, lease_until;
+
+-- name: StartRetry :execrows
+-- The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner
+  AND attempt_for = @scheduled_for::timestamptz;
 
 -- name: ReleaseClaim :execrows
+-- Gives the lease back; the attempt the claim started stays counted.
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
 WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner;
 
@@ -74,4 +114,4 @@ ORDER BY scheduled_for DESC
 LIMIT sqlc.narg(max_fires);
 
 -- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at < @older_than;
+DELETE FROM scheduled_task_fires WHERE finished_at < @older_than;

@@ -5,10 +5,16 @@
 -- RecordFire, ReleaseClaim.
 
 -- name: ClaimDueTasks :many
+-- The claim starts an attempt: counted before it runs, and counted on from where an earlier
+-- claim of the same occurrence (a runner that died) left off.
 -- One statement: pick and lease. RETURNING has no order: the adapter sorts.
 UPDATE scheduled_tasks
 SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
-    lease_token = lease_token + 1
+    lease_token = lease_token + 1,
+    attempts = CASE WHEN attempt_for_us = next_run_at_us THEN attempts + 1 ELSE 1 END,
+    first_attempt_at_us = CASE WHEN attempt_for_us = next_run_at_us THEN first_attempt_at_us
+                               ELSE sqlc.arg(now_us) END,
+    attempt_for_us = next_run_at_us
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
     WHERE d.enabled = 1 AND d.next_run_at_us <= sqlc.arg(now_us)
@@ -25,16 +31,37 @@ SET last_run_at_us = sqlc.arg(scheduled_for_us),
     next_run_at_us = sqlc.narg(next_run_at_us),
     enabled = enabled AND sqlc.arg(keep_enabled),
     lease_owner = NULL, lease_until_us = NULL,
-    version = version + 1, updated_at_us = sqlc.arg(fired_at_us)
+    version = version + 1, updated_at_us = sqlc.arg(finished_at_us)
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
 -- name: RecordFire :execrows
 -- 0 rows: the ledger has this occurrence already (the primary key).
-INSERT INTO scheduled_task_fires (task_id, scheduled_for_us, owner, fired_at_us)
-VALUES (sqlc.arg(task_id), sqlc.arg(scheduled_for_us), sqlc.arg(owner), sqlc.arg(fired_at_us))
+INSERT INTO scheduled_task_fires (
+    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error
+) VALUES (
+    sqlc.arg(task_id), sqlc.arg(scheduled_for_us), sqlc.arg(owner), sqlc.arg(started_at_us),
+    sqlc.arg(finished_at_us), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error)
+)
 ON CONFLICT (task_id, scheduled_for_us) DO NOTHING;
 
+-- name: RenewLeases :many
+-- Extends every lease this owner holds on the given tasks. The caller compares the returned
+-- tokens with those of its claims: a claim whose task is missing, or holds another token, is lost.
+-- sqlc.slice comes last: placed before another parameter it binds wrong in SQLite.
+UPDATE scheduled_tasks
+SET lease_until_us = sqlc.arg(lease_until_us)
+WHERE lease_owner = sqlc.arg(owner) AND id IN (sqlc.slice(ids))
+RETURNING id, lease_token, lease_until_us;
+
+-- name: StartRetry :execrows
+-- The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
+UPDATE scheduled_tasks
+SET attempts = attempts + 1
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner)
+  AND attempt_for_us = sqlc.arg(scheduled_for_us);
+
 -- name: ReleaseClaim :execrows
+-- Gives the lease back; the attempt the claim started stays counted.
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until_us = NULL
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
@@ -65,4 +92,4 @@ ORDER BY scheduled_for_us DESC
 LIMIT sqlc.arg(max_fires);
 
 -- name: PruneFires :execrows
-DELETE FROM scheduled_task_fires WHERE fired_at_us < sqlc.arg(older_than_us);
+DELETE FROM scheduled_task_fires WHERE finished_at_us < sqlc.arg(older_than_us);

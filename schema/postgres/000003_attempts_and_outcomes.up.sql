@@ -1,0 +1,32 @@
+-- The firing engine (PostgreSQL): durable attempt counts on the task row, outcomes in the
+-- fire ledger.
+ALTER TABLE scheduled_tasks
+    -- The occurrence (a next_run_at value) that attempts and first_attempt_at count for. A
+    -- claim of another occurrence starts the count over, so edits to next_run_at need no reset.
+    ADD COLUMN attempt_for      timestamptz NULL,
+    -- Attempts started for attempt_for: each claim starts one, and so does each retry. Stored
+    -- before the attempt runs, so a runner that dies cannot make the count start over.
+    ADD COLUMN attempts         integer     NOT NULL DEFAULT 0,
+    -- When attempt 1 of attempt_for started (the database's clock): lateness is measured from it.
+    ADD COLUMN first_attempt_at timestamptz NULL,
+    ADD CONSTRAINT scheduled_tasks_attempts_check CHECK (attempts >= 0);
+
+-- fired_at was taken when the fire was recorded, after it ran: it is the end of the last attempt.
+ALTER TABLE scheduled_task_fires RENAME COLUMN fired_at TO finished_at;
+ALTER INDEX scheduled_task_fires_fired_at_idx RENAME TO scheduled_task_fires_finished_at_idx;
+
+ALTER TABLE scheduled_task_fires
+    -- Start of the first attempt. NULL for rows recorded before this migration (unknown).
+    ADD COLUMN started_at timestamptz NULL,
+    -- Rows recorded before this migration were only written for fires that ran; their outcome
+    -- was not kept, so they read back as succeeded after one attempt.
+    ADD COLUMN status     text        NOT NULL DEFAULT 'succeeded',
+    ADD COLUMN attempts   integer     NOT NULL DEFAULT 1,
+    -- The last attempt's error, at most 1 KiB (the application truncates); '' when none.
+    ADD COLUMN error      text        NOT NULL DEFAULT '',
+    ADD CONSTRAINT scheduled_task_fires_status_check CHECK (status IN ('succeeded', 'failed')),
+    ADD CONSTRAINT scheduled_task_fires_attempts_check CHECK (attempts >= 1),
+    ADD CONSTRAINT scheduled_task_fires_error_check CHECK (octet_length(error) <= 1024);
+
+COMMENT ON COLUMN scheduled_tasks.attempts IS 'attempts started for the occurrence attempt_for';
+COMMENT ON COLUMN scheduled_task_fires.finished_at IS 'end of the last attempt, when the outcome was recorded';

@@ -1,0 +1,10 @@
+ALTER TABLE scheduled_task_fires DROP COLUMN error;
+ALTER TABLE scheduled_task_fires DROP COLUMN attempts;
+ALTER TABLE scheduled_task_fires DROP COLUMN status;
+ALTER TABLE scheduled_task_fires DROP COLUMN started_at_us;
+ALTER TABLE scheduled_task_fires RENAME COLUMN finished_at_us TO fired_at_us;
+DROP INDEX scheduled_task_fires_finished_at_idx;
+CREATE INDEX scheduled_task_fires_fired_at_idx ON scheduled_task_fires (fired_at_us);
+ALTER TABLE scheduled_tasks DROP COLUMN first_attempt_at_us;
+ALTER TABLE scheduled_tasks DROP COLUMN attempts;
+ALTER TABLE scheduled_tasks DROP COLUMN attempt_for_us;
