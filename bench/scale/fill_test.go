@@ -10,8 +10,9 @@ import (
 
 // Row n (1-based): ID t%07d, a fake unique fingerprint, priority n % 5,
 // due (n seconds before t0) for n <= usualDue, else n seconds after t0.
-// The backlog step moves every backlogEvery-th row (its ID ends in 0)
-// 2,000,000 seconds earlier: before t0 whatever n is.
+// The backlog step moves every backlogEvery-th row 2,000,000 seconds
+// earlier (before t0 whatever n is): the rows whose tens digit is 0 (n mod
+// 100 < 10), so the backlog spreads evenly over the five priorities.
 
 type pgFiller struct{ pool *pgxpool.Pool }
 
@@ -27,7 +28,7 @@ FROM generate_series($2::int, $3::int) AS i`, t0, from, to, usualDue)
 
 func (p pgFiller) backlog(ctx context.Context) error {
 	_, err := p.pool.Exec(ctx, `UPDATE scheduled_tasks SET next_run_at = next_run_at - interval '2000000 seconds'
-WHERE right(id, 1) = '0' AND next_run_at > $1`, t0)
+WHERE substr(id, 7, 1) = '0' AND next_run_at > $1`, t0)
 	return err
 }
 
@@ -65,7 +66,7 @@ WHERE n <= ?`, usualDue, base, t0, hi)
 
 func (m mysqlFiller) backlog(ctx context.Context) error {
 	_, err := m.db.ExecContext(ctx, `UPDATE scheduled_tasks SET next_run_at = next_run_at - INTERVAL 2000000 SECOND
-WHERE RIGHT(id, 1) = '0' AND next_run_at > ?`, t0)
+WHERE SUBSTRING(id, 7, 1) = '0' AND next_run_at > ?`, t0)
 	return err
 }
 
@@ -90,7 +91,7 @@ FROM seq`, t, from, to, usualDue)
 
 func (s sqliteFiller) backlog(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE scheduled_tasks SET next_run_at_us = next_run_at_us - 2000000000000
-WHERE substr(id, -1) = '0' AND next_run_at_us > ?`, t0.UnixMicro())
+WHERE substr(id, 7, 1) = '0' AND next_run_at_us > ?`, t0.UnixMicro())
 	return err
 }
 
