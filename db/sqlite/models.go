@@ -34,3 +34,7 @@ type ScheduledTaskFire struct {
 	Owner          string
 	FiredAtUs      int64
 }
+
+type ScheduledTaskPriority struct {
+	Priority int64
+}
