@@ -38,6 +38,12 @@ type Store interface {
 	// instance is claiming at this moment (no waiting), and leases each to
 	// owner until now+lease. Each Claim names the occurrence it claims
 	// (ScheduledFor = the task's NextRunAt) and carries a fencing token.
+	// Its cost does not grow with the number of due tasks: it reads the
+	// index in ListDue's order, one range per distinct Priority of the
+	// enabled tasks, and stops after limit rows (plus rows under a live
+	// lease or being claimed right now, which it steps over); so it grows
+	// with the number of distinct priorities instead, which should stay
+	// small (a handful of levels, not a timestamp).
 	ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Claim, error)
 	// CompleteClaim records the fire (task, occurrence, owner, fired now) in
 	// the ledger, sets LastRunAt to the occurrence and NextRunAt to nextRun
