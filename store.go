@@ -41,6 +41,13 @@ type Store interface {
 	// before the caller runs anything: Claim.Attempt is 1 for a fresh
 	// occurrence and goes on from the last count when the occurrence was
 	// claimed before (a scheduler died holding it, or handed it back).
+	//
+	// Its cost does not grow with the number of due tasks: it reads the
+	// index in ListDue's order, one range per distinct Priority of the
+	// enabled tasks, and stops after limit rows (plus rows under a live
+	// lease or being claimed right now, which it steps over); so it grows
+	// with the number of distinct priorities instead, which should stay
+	// small (a handful of levels, not a timestamp).
 	ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Claim, error)
 	// CompleteClaim is CompleteClaims for one claim that succeeded.
 	CompleteClaim(ctx context.Context, c Claim, nextRun *time.Time) error

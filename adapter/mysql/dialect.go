@@ -72,13 +72,27 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	}
 	defer tx.Rollback() // a no-op after Commit
 	q := d.q.WithTx(tx)
-	// InnoDB locks every due row this reads, not only the ones LIMIT keeps:
-	// no index leads with priority, so the sort comes after the read. A
-	// claimer running meanwhile skips them all and may come away short;
-	// they are free again at Commit, two round trips later.
-	picked, err := q.SelectDueForClaim(ctx, mysqldb.SelectDueForClaimParams{Now: nullTime(&w.Now), Limit: w.Limit})
+	// The distinct priorities first (a loose index scan), so the locking
+	// read is one range of scheduled_tasks_claim_idx per priority, in the
+	// claim's order: it stops at LIMIT rows and locks only what it reads
+	// (see queries/mysql/claims.sql). No enabled task: nothing to claim,
+	// and the commit below still ends the transaction.
+	pairs, err := q.ClaimPriorities(ctx)
 	if err != nil {
 		return nil, err
+	}
+	var prios []int32
+	for _, p := range pairs {
+		if p.Enabled {
+			prios = append(prios, p.Priority)
+		}
+	}
+	var picked []mysqldb.ScheduledTask
+	if len(prios) > 0 {
+		picked, err = q.SelectDueForClaim(ctx, mysqldb.SelectDueForClaimParams{Priorities: prios, Now: nullTime(&w.Now), Limit: w.Limit})
+		if err != nil {
+			return nil, err
+		}
 	}
 	// The claims are the picked rows with the lease applied here, exactly
 	// as LeaseTasks writes it: the row locks keep anyone else from changing

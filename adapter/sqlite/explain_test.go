@@ -52,7 +52,9 @@ func TestExplainUsesIndexes(t *testing.T) {
 		{"ListDueTasks", []any{taskrow.Micros(now)},
 			"SEARCH scheduled_tasks USING INDEX scheduled_tasks_due_idx (next_run_at_us<?)"},
 		{"ClaimDueTasks", []any{"owner-1", taskrow.Micros(now.Add(time.Minute)), taskrow.Micros(now), 10},
-			"SEARCH d USING INDEX scheduled_tasks_due_idx (next_run_at_us<?)"},
+			"SEARCH d USING INDEX scheduled_tasks_claim_idx (priority=? AND next_run_at_us<?)"},
+		{"ListTasksPage", []any{taskrow.Micros(now), "task-42", 100},
+			"SEARCH scheduled_tasks USING INDEX scheduled_tasks_created_idx ("},
 		{"FindTaskByDefinition", []any{def.Fingerprint, want.TaskName, string(want.ScheduleType), want.Schedule},
 			"SEARCH scheduled_tasks USING INDEX scheduled_tasks_definition_idx (definition_sha256=?)"},
 		{"NextDue", nil, "USING COVERING INDEX scheduled_tasks_due_idx"},
@@ -62,11 +64,7 @@ func TestExplainUsesIndexes(t *testing.T) {
 		if !strings.Contains(plan, c.want) {
 			t.Errorf("%s: plan lacks %q", c.query, c.want)
 		}
-		for _, line := range strings.Split(plan, "\n") {
-			if strings.HasPrefix(strings.TrimSpace(line), "SCAN ") {
-				t.Errorf("%s: plan scans a table: %s", c.query, line)
-			}
-		}
+		checkNoScan(t, c.query, plan)
 	}
 	// The plans are for the queries the backend really runs with these
 	// arguments: they find what they should.
@@ -107,4 +105,95 @@ func explain(t *testing.T, b *sqlite.Store, name string, args ...any) string {
 		t.Fatalf("explain %s: %v", name, err)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// checkNoScan fails on a plan line that scans a table or a whole index.
+// Allowed: the recursive CTE's own rows and constant row, and the first
+// probe of scheduled_task_priorities (ORDER BY priority DESC LIMIT 1: the
+// scan of scheduled_tasks_claim_idx stops at its first entry).
+func checkNoScan(t *testing.T, query, plan string) {
+	t.Helper()
+	for _, line := range strings.Split(plan, "\n") {
+		line = strings.TrimSpace(line)
+		switch line {
+		case "SCAN CONSTANT ROW", "SCAN prio", "SCAN f USING COVERING INDEX scheduled_tasks_claim_idx":
+			continue
+		}
+		if strings.HasPrefix(line, "SCAN ") || strings.Contains(line, "USE TEMP B-TREE FOR ORDER BY") && (query == "ClaimDueTasks" || query == "ListTasksPage") {
+			t.Errorf("%s: plan scans or sorts: %s", query, line)
+		}
+	}
+}
+
+// TestExplainClaimBacklog proves ClaimDue is index-bound whatever the
+// backlog (issue 11): on 200,000 tasks over five priorities, with 100 due
+// and then with 20,090 due, the claim reads one range of
+// scheduled_tasks_claim_idx per priority (priority=? AND next_run_at_us<?),
+// in index order (no temp B-tree for the ORDER BY), so it stops at LIMIT.
+func TestExplainClaimBacklog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills 200,000 rows")
+	}
+	ctx := t.Context()
+	b := openStore(t, testdb.SQLite(t))
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	const total, limit = 200_000, 32
+	// Task i is due (i seconds before now) for i <= 100, else i seconds
+	// after; priority i % 5, so the due tasks spread over every priority.
+	if _, err := b.DB().ExecContext(ctx, `
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
+		INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule, definition_sha256, enabled,
+			next_run_at_us, created_at_us, updated_at_us, priority)
+		SELECT printf('t%07d', i), 'job-' || i, 'interval', '60', printf('%064x', i), 1,
+			?1 + CASE WHEN i <= 100 THEN -i ELSE i END * 1000000, ?1, ?1, i % 5
+		FROM seq`, taskrow.Micros(now), total); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		name, setup string
+		due         int
+	}{
+		{"usual, 100 due", "", 100},
+		// Every task whose tens digit is 0: a tenth of them, all priorities.
+		{"backlog, 20,090 due", `UPDATE scheduled_tasks SET next_run_at_us = next_run_at_us - 1000000000000
+			WHERE substr(id, 7, 1) = '0' AND next_run_at_us > ?1`, 20_090},
+	} {
+		if step.setup != "" {
+			if _, err := b.DB().ExecContext(ctx, step.setup, taskrow.Micros(now)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+			t.Fatal(err)
+		}
+		due, err := b.ListDue(ctx, now)
+		if err != nil || len(due) != step.due {
+			t.Fatalf("%s: ListDue: %d, %v; want %d", step.name, len(due), err, step.due)
+		}
+		plan := explain(t, b, "ClaimDueTasks", "owner-1", taskrow.Micros(now.Add(time.Minute)), taskrow.Micros(now), limit)
+		t.Logf("%s: ClaimDueTasks:\n%s", step.name, plan)
+		for _, want := range []string{
+			"SEARCH d USING INDEX scheduled_tasks_claim_idx (priority=? AND next_run_at_us<?)",
+			"SEARCH n USING COVERING INDEX scheduled_tasks_claim_idx (priority<?)",
+		} {
+			if !strings.Contains(plan, want) {
+				t.Errorf("%s: ClaimDueTasks: plan lacks %q", step.name, want)
+			}
+		}
+		checkNoScan(t, "ClaimDueTasks", plan)
+		// The plan does what it says: the claim takes the first LIMIT due
+		// tasks in ListDue's order.
+		claims, err := b.ClaimDue(ctx, "owner-1", now, time.Minute, limit)
+		if err != nil || len(claims) != limit {
+			t.Fatalf("%s: ClaimDue: %d claims, %v", step.name, len(claims), err)
+		}
+		for i, c := range claims {
+			if c.Task.ID != due[i].ID {
+				t.Errorf("%s: claim %d is %s; ListDue's order says %s", step.name, i, c.Task.ID, due[i].ID)
+			}
+			if err := b.ReleaseClaim(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

@@ -49,6 +49,42 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 	return result.RowsAffected()
 }
 
+const claimPriorities = `-- name: ClaimPriorities :many
+SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority
+`
+
+type ClaimPrioritiesRow struct {
+	Enabled  bool
+	Priority int32
+}
+
+// The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
+// one probe per pair ("Using index for group-by"), whatever the table or the backlog. The
+// adapter keeps the enabled ones: SelectDueForClaim's ranges. No WHERE enabled = TRUE: with it
+// MariaDB reads every enabled index entry instead (see the migration 000004).
+func (q *Queries) ClaimPriorities(ctx context.Context) ([]ClaimPrioritiesRow, error) {
+	rows, err := q.db.QueryContext(ctx, claimPriorities)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimPrioritiesRow
+	for rows.Next() {
+		var i ClaimPrioritiesRow
+		if err := rows.Scan(&i.Enabled, &i.Priority); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const databaseNow = `-- name: DatabaseNow :one
 
 SELECT NOW(6) AS now
@@ -377,7 +413,7 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64
 
 const selectDueForClaim = `-- name: SelectDueForClaim :many
 SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
-WHERE enabled = TRUE AND next_run_at <= ?
+WHERE enabled = TRUE AND priority IN (/*SLICE:priorities*/?) AND next_run_at <= ?
   AND (lease_until IS NULL OR lease_until <= ?)
 ORDER BY priority DESC, next_run_at, id
 LIMIT ?
@@ -385,13 +421,36 @@ FOR UPDATE SKIP LOCKED
 `
 
 type SelectDueForClaimParams struct {
-	Now   sql.NullTime
-	Limit int32
+	Priorities []int32
+	Now        sql.NullTime
+	Limit      int32
 }
 
 // Locks the picked rows; rows another instance has locked are skipped, not waited for.
+// Index-bound whatever the backlog (issue 11): MariaDB has no LATERAL, so the priorities come
+// first (ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
+// (enabled, priority) = (TRUE, p) AND next_run_at <= now. The ranges are read in index order,
+// which is the ORDER BY (no filesort), and the read stops at LIMIT rows. So InnoDB reads, and
+// locks, the rows it takes plus those it steps over inside the ranges: rows under a live lease
+// (lease_until > now: at most the rows of the claims in flight, claimers x LIMIT; completing or
+// releasing a claim moves next_run_at or clears the lease) and rows other claimers hold (SKIP
+// LOCKED: not locked, not waited for). Not the due rows beyond the batch: 100 due or 100,000,
+// the same work. A priority that appears after ClaimPriorities read them is claimed next time.
 func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimParams) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, selectDueForClaim, arg.Now, arg.Now, arg.Limit)
+	query := selectDueForClaim
+	var queryParams []interface{}
+	if len(arg.Priorities) > 0 {
+		for _, v := range arg.Priorities {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:priorities*/?", strings.Repeat(",?", len(arg.Priorities))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:priorities*/?", "NULL", 1)
+	}
+	queryParams = append(queryParams, arg.Now)
+	queryParams = append(queryParams, arg.Now)
+	queryParams = append(queryParams, arg.Limit)
+	rows, err := q.db.QueryContext(ctx, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}

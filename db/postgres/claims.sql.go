@@ -11,13 +11,25 @@ import (
 )
 
 const claimDueTasks = `-- name: ClaimDueTasks :many
-WITH due AS (
-    SELECT id FROM scheduled_tasks
-    WHERE enabled AND next_run_at <= $3::timestamptz
-      AND (lease_until IS NULL OR lease_until <= $3::timestamptz)
-    ORDER BY priority DESC, next_run_at, id
+WITH RECURSIVE prio AS (
+    (SELECT p.priority FROM scheduled_tasks AS p WHERE p.enabled ORDER BY p.priority DESC LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT n.priority FROM scheduled_tasks AS n
+        WHERE n.enabled AND n.priority < prio.priority
+        ORDER BY n.priority DESC LIMIT 1
+    )
+    FROM prio WHERE prio.priority IS NOT NULL
+), due AS (
+    SELECT d.id FROM prio CROSS JOIN LATERAL (
+        SELECT s.id FROM scheduled_tasks AS s
+        WHERE s.enabled AND s.priority = prio.priority AND s.next_run_at <= $3::timestamptz
+          AND (s.lease_until IS NULL OR s.lease_until <= $3::timestamptz)
+        ORDER BY s.next_run_at, s.id
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED
+    ) AS d
     LIMIT $4
-    FOR UPDATE SKIP LOCKED
 )
 UPDATE scheduled_tasks AS t
 SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token + 1,
@@ -41,6 +53,25 @@ type ClaimDueTasksParams struct {
 // claim of the same occurrence (a runner that died) left off.
 // One statement: pick, lock without waiting (SKIP LOCKED) and lease. A row another instance is
 // claiming right now is skipped, not waited for. RETURNING has no order: the adapter sorts.
+//
+// Index-bound whatever the backlog (issue 11), on scheduled_tasks_claim_idx
+// (priority DESC, next_run_at, id) WHERE enabled:
+//
+//	prio: a loose index scan, the distinct priorities of enabled rows, highest first, one index
+//	      probe each (recursive CTE; NULL ends it);
+//	due:  per priority, in that order, the range priority = p AND next_run_at <= now in
+//	      (next_run_at, id) order (LATERAL), stopping as soon as LIMIT rows are locked.
+//
+// So a claim reads: one probe per distinct priority down to the one that completes the batch,
+// plus the rows it takes, plus the rows it steps over inside those ranges: rows under a live
+// lease (lease_until > now; at most the rows of the claims in flight, i.e. claimers x LIMIT,
+// since completing or releasing a claim moves next_run_at or clears the lease) and rows other
+// claimers hold locked right now (SKIP LOCKED; at most concurrent claimers x LIMIT). Not the due
+// rows beyond the batch: 100 due or 100,000, the same work.
+// The order (priority DESC, next_run_at, id) is the plan's, not a sort's: a Nested Loop over the
+// CTE Scan of prio (a recursive CTE yields its rows in the order it makes them) with, inside, an
+// ordered index range; a top-level ORDER BY would make PostgreSQL read and lock every
+// priority's batch before the LIMIT. adapter/postgres/explain_test.go asserts this plan shape.
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
 	rows, err := q.db.Query(ctx, claimDueTasks,
 		arg.Owner,

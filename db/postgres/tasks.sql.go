@@ -331,6 +331,68 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 	return items, nil
 }
 
+const listTasksPage = `-- name: ListTasksPage :many
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+WHERE (created_at, id) > ($1::timestamptz, $2::text)
+ORDER BY created_at, id
+LIMIT $3
+`
+
+type ListTasksPageParams struct {
+	AfterCreatedAt time.Time
+	AfterID        string
+	PageSize       int32
+}
+
+// ListAll's order, one keyset page: the tasks after the cursor (created_at, id), at most
+// page_size of them. A range of scheduled_tasks_created_idx (row comparison as Index Cond), read
+// in order, so each page costs its own rows whatever the table. First page: a cursor before
+// every row (the zero time and ”).
+func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([]ScheduledTask, error) {
+	rows, err := q.db.Query(ctx, listTasksPage, arg.AfterCreatedAt, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ScheduledTask
+	for rows.Next() {
+		var i ScheduledTask
+		if err := rows.Scan(
+			&i.ID,
+			&i.TaskName,
+			&i.ScheduleType,
+			&i.Schedule,
+			&i.Args,
+			&i.Kwargs,
+			&i.DefinitionSha256,
+			&i.Enabled,
+			&i.LastRunAt,
+			&i.NextRunAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Description,
+			&i.MaxRetries,
+			&i.RetryDelayUs,
+			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntil,
+			&i.LeaseToken,
+			&i.AttemptFor,
+			&i.Attempts,
+			&i.FirstAttemptAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const nextDue = `-- name: NextDue :one
 SELECT next_run_at::timestamptz AS next_run_at FROM scheduled_tasks
 WHERE enabled AND next_run_at IS NOT NULL

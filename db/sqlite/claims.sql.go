@@ -58,7 +58,8 @@ SET lease_owner = ?1, lease_until_us = ?2,
     attempt_for_us = next_run_at_us
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
-    WHERE d.enabled = 1 AND d.next_run_at_us <= ?3
+    WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)
+      AND d.next_run_at_us <= ?3
       AND (d.lease_until_us IS NULL OR d.lease_until_us <= ?3)
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT ?4
@@ -81,6 +82,21 @@ type ClaimDueTasksParams struct {
 // The claim starts an attempt: counted before it runs, and counted on from where an earlier
 // claim of the same occurrence (a runner that died) left off.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
+// Index-bound whatever the backlog (issue 11), on scheduled_tasks_claim_idx
+// (priority DESC, next_run_at_us, id) WHERE enabled = 1:
+//
+//	scheduled_task_priorities (a view, migration 000004): a loose index scan, the distinct
+//	      priorities of enabled rows, one index probe each (a recursive CTE, in a view because
+//	      sqlc's SQLite parser resolves no CTE inside an UPDATE);
+//	d:    priority IN (those) becomes one range per priority, priority = p AND next_run_at_us <= now,
+//	      which SQLite walks in index order (highest priority first), so the ORDER BY needs no
+//	      sort and the scan stops at LIMIT rows.
+//
+// So a claim reads one probe per distinct priority, the rows it takes, and the rows it steps over
+// inside the ranges: rows under a live lease (lease_until_us > now), at most the rows of the
+// claims in flight (claimers x LIMIT; completing or releasing a claim moves next_run_at_us or
+// clears the lease). Not the due rows beyond the batch: 100 due or 100,000, the same work.
+// adapter/sqlite/explain_test.go asserts the plan (no temp B-tree for the ORDER BY).
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
 	rows, err := q.db.QueryContext(ctx, claimDueTasks,
 		arg.Owner,

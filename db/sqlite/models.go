@@ -41,3 +41,7 @@ type ScheduledTaskFire struct {
 	Attempts       int64
 	Error          string
 }
+
+type ScheduledTaskPriority struct {
+	Priority int64
+}

@@ -343,6 +343,71 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 	return items, nil
 }
 
+const listTasksPage = `-- name: ListTasksPage :many
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
+WHERE (created_at_us, id) > (?1, CAST(?2 AS TEXT))
+ORDER BY created_at_us, id
+LIMIT ?3
+`
+
+type ListTasksPageParams struct {
+	AfterCreatedAtUs int64
+	AfterID          string
+	PageSize         int64
+}
+
+// ListAll's order, one keyset page: the tasks after the cursor (created_at_us, id), at most
+// page_size of them. A range of scheduled_tasks_created_idx (row value), read in order, so each
+// page costs its own rows whatever the table. First page: a cursor before every row (a
+// created_at_us below any stored one and ”).
+func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([]ScheduledTask, error) {
+	rows, err := q.db.QueryContext(ctx, listTasksPage, arg.AfterCreatedAtUs, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ScheduledTask
+	for rows.Next() {
+		var i ScheduledTask
+		if err := rows.Scan(
+			&i.ID,
+			&i.TaskName,
+			&i.ScheduleType,
+			&i.Schedule,
+			&i.Args,
+			&i.Kwargs,
+			&i.DefinitionSha256,
+			&i.Enabled,
+			&i.LastRunAtUs,
+			&i.NextRunAtUs,
+			&i.CreatedAtUs,
+			&i.UpdatedAtUs,
+			&i.Description,
+			&i.MaxRetries,
+			&i.RetryDelayUs,
+			&i.Priority,
+			&i.Version,
+			&i.EnsureSha256,
+			&i.LeaseOwner,
+			&i.LeaseUntilUs,
+			&i.LeaseToken,
+			&i.AttemptForUs,
+			&i.Attempts,
+			&i.FirstAttemptAtUs,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const nextDue = `-- name: NextDue :one
 SELECT next_run_at_us FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us IS NOT NULL

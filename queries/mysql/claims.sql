@@ -10,10 +10,26 @@
 -- sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 SELECT NOW(6) AS now;
 
+-- name: ClaimPriorities :many
+-- The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
+-- one probe per pair ("Using index for group-by"), whatever the table or the backlog. The
+-- adapter keeps the enabled ones: SelectDueForClaim's ranges. No WHERE enabled = TRUE: with it
+-- MariaDB reads every enabled index entry instead (see the migration 000004).
+SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority;
+
 -- name: SelectDueForClaim :many
 -- Locks the picked rows; rows another instance has locked are skipped, not waited for.
+-- Index-bound whatever the backlog (issue 11): MariaDB has no LATERAL, so the priorities come
+-- first (ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
+-- (enabled, priority) = (TRUE, p) AND next_run_at <= now. The ranges are read in index order,
+-- which is the ORDER BY (no filesort), and the read stops at LIMIT rows. So InnoDB reads, and
+-- locks, the rows it takes plus those it steps over inside the ranges: rows under a live lease
+-- (lease_until > now: at most the rows of the claims in flight, claimers x LIMIT; completing or
+-- releasing a claim moves next_run_at or clears the lease) and rows other claimers hold (SKIP
+-- LOCKED: not locked, not waited for). Not the due rows beyond the batch: 100 due or 100,000,
+-- the same work. A priority that appears after ClaimPriorities read them is claimed next time.
 SELECT * FROM scheduled_tasks
-WHERE enabled = TRUE AND next_run_at <= sqlc.arg(now)
+WHERE enabled = TRUE AND priority IN (sqlc.slice(priorities)) AND next_run_at <= sqlc.arg(now)
   AND (lease_until IS NULL OR lease_until <= sqlc.arg(now))
 ORDER BY priority DESC, next_run_at, id
 LIMIT ?

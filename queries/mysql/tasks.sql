@@ -53,6 +53,17 @@ SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id);
 -- name: ListAllTasks :many
 SELECT * FROM scheduled_tasks ORDER BY created_at, id;
 
+-- name: ListTasksPage :many
+-- ListAll's order, one keyset page: the tasks after the cursor (created_at, id), at most
+-- LIMIT of them. Spelt out rather than as a row comparison, which MariaDB does not turn into an
+-- index range: two ranges of scheduled_tasks_created_idx, read in order, so each page costs its
+-- own rows whatever the table. First page: a cursor before every row (the zero time and '').
+SELECT * FROM scheduled_tasks
+WHERE created_at > sqlc.arg(after_created_at)
+   OR (created_at = sqlc.arg(after_created_at) AND id > sqlc.arg(after_id))
+ORDER BY created_at, id
+LIMIT ?;
+
 -- name: ListEnabledTasks :many
 -- MySQL has no NULLS LAST: sort on "is null" first.
 SELECT * FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id;

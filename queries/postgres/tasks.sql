@@ -45,6 +45,16 @@ SELECT * FROM scheduled_tasks WHERE id = @id;
 -- name: ListAllTasks :many
 SELECT * FROM scheduled_tasks ORDER BY created_at, id;
 
+-- name: ListTasksPage :many
+-- ListAll's order, one keyset page: the tasks after the cursor (created_at, id), at most
+-- page_size of them. A range of scheduled_tasks_created_idx (row comparison as Index Cond), read
+-- in order, so each page costs its own rows whatever the table. First page: a cursor before
+-- every row (the zero time and '').
+SELECT * FROM scheduled_tasks
+WHERE (created_at, id) > (@after_created_at::timestamptz, @after_id::text)
+ORDER BY created_at, id
+LIMIT @page_size;
+
 -- name: ListEnabledTasks :many
 SELECT * FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id;
 

@@ -8,6 +8,19 @@
 -- The claim starts an attempt: counted before it runs, and counted on from where an earlier
 -- claim of the same occurrence (a runner that died) left off.
 -- One statement: pick and lease. RETURNING has no order: the adapter sorts.
+-- Index-bound whatever the backlog (issue 11), on scheduled_tasks_claim_idx
+-- (priority DESC, next_run_at_us, id) WHERE enabled = 1:
+--   scheduled_task_priorities (a view, migration 000004): a loose index scan, the distinct
+--         priorities of enabled rows, one index probe each (a recursive CTE, in a view because
+--         sqlc's SQLite parser resolves no CTE inside an UPDATE);
+--   d:    priority IN (those) becomes one range per priority, priority = p AND next_run_at_us <= now,
+--         which SQLite walks in index order (highest priority first), so the ORDER BY needs no
+--         sort and the scan stops at LIMIT rows.
+-- So a claim reads one probe per distinct priority, the rows it takes, and the rows it steps over
+-- inside the ranges: rows under a live lease (lease_until_us > now), at most the rows of the
+-- claims in flight (claimers x LIMIT; completing or releasing a claim moves next_run_at_us or
+-- clears the lease). Not the due rows beyond the batch: 100 due or 100,000, the same work.
+-- adapter/sqlite/explain_test.go asserts the plan (no temp B-tree for the ORDER BY).
 UPDATE scheduled_tasks
 SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
     lease_token = lease_token + 1,
@@ -17,7 +30,8 @@ SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
     attempt_for_us = next_run_at_us
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
-    WHERE d.enabled = 1 AND d.next_run_at_us <= sqlc.arg(now_us)
+    WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)
+      AND d.next_run_at_us <= sqlc.arg(now_us)
       AND (d.lease_until_us IS NULL OR d.lease_until_us <= sqlc.arg(now_us))
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT sqlc.arg(max_claims)

@@ -49,6 +49,16 @@ SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id);
 -- name: ListAllTasks :many
 SELECT * FROM scheduled_tasks ORDER BY created_at_us, id;
 
+-- name: ListTasksPage :many
+-- ListAll's order, one keyset page: the tasks after the cursor (created_at_us, id), at most
+-- page_size of them. A range of scheduled_tasks_created_idx (row value), read in order, so each
+-- page costs its own rows whatever the table. First page: a cursor before every row (a
+-- created_at_us below any stored one and '').
+SELECT * FROM scheduled_tasks
+WHERE (created_at_us, id) > (sqlc.arg(after_created_at_us), CAST(sqlc.arg(after_id) AS TEXT))
+ORDER BY created_at_us, id
+LIMIT sqlc.arg(page_size);
+
 -- name: ListEnabledTasks :many
 -- "enabled = 1" literally, to match the partial index's WHERE.
 SELECT * FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id;

@@ -1,0 +1,1 @@
+DROP INDEX scheduled_tasks_claim_idx;
