@@ -54,6 +54,26 @@ type Task struct {
 	MaxRetries   int
 	RetryDelay   time.Duration
 	Priority     int // higher runs first
+
+	// Policies (see MisfirePolicy and OverlapPolicy). Zero values read back
+	// as the defaults: MisfireOnce, DefaultMaxCatchUp, no grace,
+	// OverlapSkip, no jitter.
+	Misfire    MisfirePolicy
+	MaxCatchUp int // MisfireAll fires at most this many missed occurrences
+	// MisfireGrace: an occurrence that would start later than its time +
+	// MisfireGrace is not fired but recorded missed (a one-time task is
+	// then disabled). 0: no limit.
+	MisfireGrace time.Duration
+	Overlap      OverlapPolicy
+	// Jitter delays each occurrence's start by a duration in [0, Jitter)
+	// derived from the task ID and the occurrence (schedule.Jitter), so
+	// every scheduler agrees; the ledger keeps the nominal occurrence.
+	Jitter time.Duration
+
+	// Pause (Store.Pause, Store.Resume): a paused task is disabled, with
+	// when and why. Written only by Pause and Resume.
+	PausedAt    *time.Time
+	PauseReason string
 	// Version counts the stored row's changes (Create stores 1). Update with
 	// a non-zero Version succeeds only if it still matches (else
 	// ErrConflict) and then writes back the new one; zero means last writer

@@ -60,6 +60,29 @@ func (t *Task) Validate() error {
 	if t.MaxRetries < 0 || t.MaxRetries > math.MaxInt32 {
 		return invalid("MaxRetries", fmt.Sprintf("%d is outside 0..%d", t.MaxRetries, math.MaxInt32))
 	}
+	if t.Misfire != "" && !t.Misfire.Valid() {
+		return invalid("Misfire", fmt.Sprintf("%q is not one of %q, %q, %q", string(t.Misfire), MisfireOnce, MisfireSkip, MisfireAll))
+	}
+	if t.MaxCatchUp < 0 || t.MaxCatchUp > math.MaxInt32 {
+		return invalid("MaxCatchUp", fmt.Sprintf("%d is outside 0..%d", t.MaxCatchUp, math.MaxInt32))
+	}
+	if t.Overlap != "" && !t.Overlap.Valid() {
+		return invalid("Overlap", fmt.Sprintf("%q is not one of %q, %q", string(t.Overlap), OverlapSkip, OverlapBufferOne))
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+		max   time.Duration
+	}{{"MisfireGrace", t.MisfireGrace, 100 * 365 * 24 * time.Hour}, {"Jitter", t.Jitter, MaxJitter}} {
+		switch {
+		case d.v < 0:
+			return invalid(d.field, fmt.Sprintf("%v is negative", d.v))
+		case d.v > d.max:
+			return invalid(d.field, fmt.Sprintf("%v is longer than %v", d.v, d.max))
+		case d.v%time.Microsecond != 0:
+			return invalid(d.field, fmt.Sprintf("%v is not a whole number of microseconds (the stored precision)", d.v))
+		}
+	}
 	if t.RetryDelay < 0 {
 		return invalid("RetryDelay", fmt.Sprintf("%v is negative", t.RetryDelay))
 	}
