@@ -123,10 +123,31 @@ type FireStatus string
 const (
 	FireSucceeded FireStatus = "succeeded" // an attempt succeeded
 	FireFailed    FireStatus = "failed"    // every attempt failed, or it could not be run
+	// FireMissed: not fired, by the misfire policy or past the misfire
+	// grace; one row stands for a run of Occurrences missed occurrences.
+	FireMissed FireStatus = "missed"
+	// FireSkipped: not fired because the task's previous occurrence was
+	// still running (OverlapSkip); one row stands for Occurrences of them.
+	FireSkipped FireStatus = "skipped"
 )
 
 // Valid reports whether s is a known outcome.
-func (s FireStatus) Valid() bool { return s == FireSucceeded || s == FireFailed }
+func (s FireStatus) Valid() bool {
+	return s == FireSucceeded || s == FireFailed || s == FireMissed || s == FireSkipped
+}
+
+// FireKind says why an occurrence was fired.
+type FireKind string
+
+// Kinds of fires.
+const (
+	FireScheduled FireKind = "scheduled" // by the schedule
+	FireManual    FireKind = "manual"    // Store.Trigger: run now, outside the schedule
+	FireBackfill  FireKind = "backfill"  // Store.Backfill: a past occurrence fired on request
+)
+
+// Valid reports whether k is a known kind.
+func (k FireKind) Valid() bool { return k == FireScheduled || k == FireManual || k == FireBackfill }
 
 // MaxFireErrorBytes bounds Fire.Error: longer errors are cut at a UTF-8
 // boundary when they are recorded.
@@ -143,8 +164,14 @@ type Fire struct {
 	StartedAt  *time.Time
 	FinishedAt time.Time // when the last attempt ended and the outcome was recorded
 	Status     FireStatus
-	Attempts   int    // attempts made, at least 1
+	Attempts   int    // attempts made, at least 1 (1 for missed and skipped rows)
 	Error      string // the last attempt's error; "" when it succeeded
+	Kind       FireKind
+	// Occurrences is how many occurrences the row stands for: 1, or more
+	// for a missed or skipped row, which covers ScheduledFor through
+	// LastScheduledFor without a row each.
+	Occurrences      int
+	LastScheduledFor time.Time
 }
 
 // Completion is one finished occurrence for CompleteClaims.
@@ -158,4 +185,18 @@ type Completion struct {
 	Error string
 	// FinishedAt is when the last attempt ended; zero means now.
 	FinishedAt time.Time
+	// Occurrences and LastScheduledFor, for a missed or skipped
+	// completion standing for several occurrences (0 and zero: just the
+	// claimed one).
+	Occurrences      int
+	LastScheduledFor time.Time
+	// Skipped, when set, is recorded too, in the same transaction: the
+	// occurrences that came due while this one ran (OverlapSkip).
+	Skipped *SkippedRun
+}
+
+// SkippedRun is a run of occurrences recorded as one skipped ledger row.
+type SkippedRun struct {
+	First, Last time.Time // the first and last skipped occurrence
+	Count       int
 }
