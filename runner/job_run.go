@@ -79,17 +79,30 @@ func (e *engine) attempts(ctx context.Context, lease *heldLease, log *slog.Logge
 		// Only a row written around validation gets here. Firing it on a
 		// schedule nobody can read would be a guess: record why, and the
 		// completion disables it.
-		return e.completion(c, nil, schedstore.FireFailed, c.Attempt, fmt.Errorf("unreadable schedule %q: %w", t.Schedule, err)), outcomeDone
+		return e.completion(c, nil, c.FirstAttemptAt, schedstore.FireFailed, c.Attempt, fmt.Errorf("unreadable schedule %q: %w", t.Schedule, err)), outcomeDone
 	}
 	if c.Attempt > maxAttempts {
 		// The scheduler that ran the last attempt died before recording it.
-		return e.completion(c, sched, schedstore.FireFailed, maxAttempts,
+		return e.completion(c, sched, c.FirstAttemptAt, schedstore.FireFailed, maxAttempts,
 			fmt.Errorf("attempt %d of %d was lost with its scheduler (its lease ran out)", maxAttempts, maxAttempts)), outcomeDone
+	}
+	if c.Attempt == 1 {
+		// A fresh occurrence: the policies decide whether and when it runs.
+		if missed, ok := e.misfire(c, sched); ok {
+			return missed, outcomeDone
+		}
+		if out, ok := e.waitJitter(ctx, c); !ok {
+			return schedstore.Completion{}, out
+		}
+	}
+	start := e.clock.Now()
+	if c.Attempt > 1 && !c.FirstAttemptAt.IsZero() {
+		start = c.FirstAttemptAt // retries another scheduler began
 	}
 	for {
 		err := e.attempt(ctx, c, maxAttempts)
 		if err == nil {
-			return e.completion(c, sched, schedstore.FireSucceeded, c.Attempt, nil), outcomeDone
+			return e.completion(c, sched, start, schedstore.FireSucceeded, c.Attempt, nil), outcomeDone
 		}
 		switch cause := context.Cause(ctx); {
 		case errors.Is(cause, errLeaseLost):
@@ -98,7 +111,7 @@ func (e *engine) attempts(ctx context.Context, lease *heldLease, log *slog.Logge
 			return schedstore.Completion{}, outcomeHandBack
 		}
 		if c.Attempt >= maxAttempts || IsPermanent(err) {
-			return e.completion(c, sched, schedstore.FireFailed, c.Attempt, err), outcomeDone
+			return e.completion(c, sched, start, schedstore.FireFailed, c.Attempt, err), outcomeDone
 		}
 		log.Warn("attempt failed; retrying", "attempt", c.Attempt, "max_attempts", maxAttempts,
 			"retry_in", t.RetryDelay, "err", err)
@@ -160,17 +173,14 @@ func (e *engine) attempt(ctx context.Context, c schedstore.Claim, maxAttempts in
 }
 
 // completion builds the record of a finished occurrence, with the next run
-// taken now: a job that overran later slots skips them instead of firing
-// them at once.
-func (e *engine) completion(c schedstore.Claim, sched schedule.Schedule, status schedstore.FireStatus, attempts int, err error) schedstore.Completion {
+// taken now by the overlap policy (nextAfterRun).
+func (e *engine) completion(c schedstore.Claim, sched schedule.Schedule, start time.Time, status schedstore.FireStatus, attempts int, err error) schedstore.Completion {
 	done := schedstore.Completion{Claim: c, Status: status, Attempts: attempts, FinishedAt: e.clock.Now()}
 	if err != nil {
 		done.Error = err.Error()
 	}
 	if sched != nil {
-		if at, ok := sched.Next(c.ScheduledFor, done.FinishedAt); ok {
-			done.NextRun = &at
-		}
+		done.NextRun, done.Skipped = e.nextAfterRun(c, sched, start, done.FinishedAt)
 	}
 	return done
 }
