@@ -25,6 +25,10 @@ type Harness struct {
 	// NewMigrator is the dialect's OpenMigrator: a Migrator for rawURL over
 	// a connection of its own that closing the Migrator closes.
 	NewMigrator func(ctx context.Context, rawURL string) (*schema.Migrator, error)
+	// Exec runs one SQL statement on the database rawURL names, outside any
+	// Store: the migrate area marks a version dirty with it, as a migration
+	// that failed half-way leaves it. Required unless Schemaless.
+	Exec func(ctx context.Context, rawURL, stmt string) error
 	// NewStore returns an empty, migrated store isolated from every other
 	// one, closed when t ends. Nil: Open over NewURL, which is what a
 	// database adapter wants.

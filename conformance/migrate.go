@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"errors"
 	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 
@@ -72,6 +74,51 @@ func testMigrate(t *testing.T, s *suite) {
 		if st, err := m.Status(); err != nil || st.Version != latest-1 || st.Dirty {
 			t.Fatalf("after Down(1): status %+v, %v; want version %d clean", st, err, latest-1)
 		}
+	})
+	t.Run("dirty_version", func(t *testing.T) {
+		s.parallel(t)
+		if s.h.Exec == nil {
+			t.Fatalf("dialect %q: Harness.Exec is nil", s.h.Dialect)
+		}
+		u := s.h.NewURL(t)
+		m, err := s.h.NewMigrator(t.Context(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		latest := mustLatest(t)
+		if err := m.Up(); err != nil {
+			t.Fatal(err)
+		}
+		// What a migration that failed half-way leaves behind, in the
+		// version table of schedstore's own name (not schema_migrations,
+		// which the application's migrations may use).
+		if err := s.h.Exec(t.Context(), u, "UPDATE "+schema.MigrationsTable+" SET dirty = TRUE"); err != nil {
+			t.Fatalf("marking the version dirty in %s: %v", schema.MigrationsTable, err)
+		}
+		if st, err := m.Status(); err != nil || st.Version != latest || !st.Dirty {
+			t.Fatalf("status %+v, %v; want version %d dirty", st, err, latest)
+		}
+		// Neither Up nor Open goes on over a dirty version, and both say
+		// how to get out of it.
+		if err := m.Up(); !errors.Is(err, schema.ErrDirty) {
+			t.Fatalf("Up over a dirty version: %v, want schema.ErrDirty", err)
+		}
+		if st, err := s.h.Open(t.Context(), u); err == nil {
+			st.Close()
+			t.Fatal("Open over a dirty version succeeded")
+		} else if !errors.Is(err, schema.ErrDirty) || !strings.Contains(err.Error(), "migrate force") {
+			t.Fatalf("Open over a dirty version: %v, want schema.ErrDirty naming migrate force", err)
+		}
+		// Force records the version that is really applied, clean.
+		if err := m.Force(int(latest)); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.h.Open(t.Context(), u)
+		if err != nil {
+			t.Fatalf("Open after Force: %v", err)
+		}
+		st.Close()
 	})
 	t.Run("concurrent_first_open", func(t *testing.T) {
 		s.parallel(t)

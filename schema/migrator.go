@@ -88,9 +88,19 @@ func (g *Migrator) Close() error {
 // just for this Migrator.
 func (g *Migrator) OnClose(f func() error) { g.onClose = append(g.onClose, f) }
 
+// ErrDirty: the version table says a migration failed half-way. Nothing
+// more is applied until the database is fixed by hand and the version
+// really applied is recorded with Force (`schedstore migrate force V`).
+var ErrDirty = errors.New("schema: database version is dirty")
+
 func (g *Migrator) wrap(op string, err error) error {
 	if err == nil || errors.Is(err, migrate.ErrNoChange) {
 		return nil
+	}
+	var dirty migrate.ErrDirty
+	if errors.As(err, &dirty) {
+		return fmt.Errorf("schema: migrate %s: %w: version %d (a migration failed half-way): fix the database by hand, "+
+			"then record the version really applied with `schedstore migrate force V` (Migrator.Force)", op, ErrDirty, dirty.Version)
 	}
 	return fmt.Errorf("schema: migrate %s: %w", op, err)
 }

@@ -1,6 +1,7 @@
 package mysql_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/flowrra/schedstore/adapter/mysql"
@@ -14,7 +15,23 @@ func TestConformance(t *testing.T) {
 		NewURL:          testdb.MySQL,
 		Open:            conformance.Opener(mysql.Open),
 		NewMigrator:     mysql.OpenMigrator,
+		Exec:            exec,
 		NewCountedStore: newCountedStore,
 		Capabilities:    conformance.Capabilities{ParallelTests: true},
 	})
+}
+
+// exec runs one statement on rawURL's database, over a connection of its own.
+func exec(ctx context.Context, rawURL, stmt string) error {
+	cfg, _, err := mysql.ParseURL(rawURL)
+	if err != nil {
+		return err
+	}
+	db, err := mysql.OpenDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
 }

@@ -19,6 +19,7 @@ func TestConformance(t *testing.T) {
 		NewURL:          testdb.Postgres,
 		Open:            conformance.Opener(postgres.Open),
 		NewMigrator:     postgres.OpenMigrator,
+		Exec:            exec,
 		NewCountedStore: newCountedStore,
 		Capabilities:    conformance.Capabilities{ParallelTests: true},
 	})
@@ -54,4 +55,19 @@ func newCountedStore(t *testing.T) (schedstore.Store, func() int64) {
 	s := postgres.New(pool)
 	t.Cleanup(func() { s.Close() })
 	return s, counter.Count
+}
+
+// exec runs one statement on rawURL's database, over a pool of its own.
+func exec(ctx context.Context, rawURL, stmt string) error {
+	cfg, _, err := postgres.ParseURL(rawURL)
+	if err != nil {
+		return err
+	}
+	pool, err := postgres.OpenDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	_, err = pool.Exec(ctx, stmt)
+	return err
 }

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/flowrra/schedstore/adapter/sqlite"
@@ -14,6 +15,7 @@ func TestConformance(t *testing.T) {
 		NewURL:       testdb.SQLite,
 		Open:         conformance.Opener(sqlite.Open),
 		NewMigrator:  sqlite.OpenMigrator,
+		Exec:         exec,
 		Capabilities: conformance.Capabilities{ParallelTests: true, Embedded: true},
 	})
 }
@@ -31,4 +33,19 @@ func openStore(t testing.TB, rawURL string) *sqlite.Store {
 		}
 	})
 	return s
+}
+
+// exec runs one statement on rawURL's database file, over a handle of its own.
+func exec(ctx context.Context, rawURL, stmt string) error {
+	path, _, err := sqlite.ParseURL(rawURL)
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.OpenDB(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
 }
