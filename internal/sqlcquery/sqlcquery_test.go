@@ -1,6 +1,9 @@
 package sqlcquery
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,5 +20,54 @@ func TestTextFindsEveryDialect(t *testing.T) {
 	}
 	if _, err := Text("postgres", "NoSuchQuery"); err == nil {
 		t.Error("want an error for an unknown query")
+	}
+}
+
+// TestQueryNames holds the rule the query files' headers state: tasks.sql
+// and requests.sql have the same -- name: set in every dialect, claims.sql
+// may differ; it logs the names each dialect has of its own.
+func TestQueryNames(t *testing.T) {
+	names := func(dialect, file string) map[string]bool {
+		b, err := os.ReadFile(filepath.Join("..", "..", "queries", dialect, file))
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil
+			}
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "-- name: "); ok {
+				out[strings.Fields(rest)[0]] = true
+			}
+		}
+		return out
+	}
+	dialects := []string{"postgres", "mysql", "sqlite"}
+	for _, file := range []string{"tasks.sql", "requests.sql", "claims.sql"} {
+		sets := map[string]map[string]bool{}
+		for _, d := range dialects {
+			sets[d] = names(d, file)
+		}
+		for _, d := range dialects[1:] {
+			var only []string
+			for n := range sets[d] {
+				if !sets["postgres"][n] {
+					only = append(only, n)
+				}
+			}
+			for n := range sets["postgres"] {
+				if !sets[d][n] {
+					only = append(only, "-"+n)
+				}
+			}
+			slices.Sort(only)
+			if file != "claims.sql" && len(only) > 0 {
+				t.Errorf("%s: %s differs from postgres: %v", file, d, only)
+			}
+			if file == "claims.sql" {
+				t.Logf("%s: %s against postgres (+ its own, - missing): %v", file, d, only)
+			}
+		}
 	}
 }

@@ -1,7 +1,10 @@
--- Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, the fire ledger, Ensure.
--- MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
--- short transaction of these statements (see adapter/mysql/claims.go).
--- The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+-- Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, leases, completions, the
+-- fire ledger, Ensure. Unlike tasks.sql, the -- name: set of this file differs per dialect:
+-- MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaims are
+-- short transactions of these statements (adapter/mysql/dialect.go), and TestQueryNames
+-- (internal/sqlcquery) lists which names are shared.
+
+-- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
 -- are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
 -- PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
 

@@ -1,5 +1,10 @@
--- Queries behind schedstore.Store (PostgreSQL): claims, the fire ledger, Ensure.
--- The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+-- Queries behind schedstore.Store (PostgreSQL): claims, leases, completions, the fire ledger,
+-- Ensure. Unlike tasks.sql, the -- name: set of this file differs per dialect: each dialect
+-- claims and completes in the shape its SQL allows (see adapter/<dialect>/dialect.go), and
+-- TestQueryNames (internal/sqlcquery) lists which names are shared. Here each call is one
+-- statement.
+
+-- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
 -- are in all three). Here: ClaimDueTasks, CompleteClaim, DatabaseNow, EnsureTask, ListFires,
 -- PruneFires, ReleaseClaim.
 

@@ -1,6 +1,10 @@
--- Queries behind schedstore.Store (SQLite): claims, the fire ledger, Ensure. Writers are
--- serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are needed.
--- The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
+-- Queries behind schedstore.Store (SQLite): claims, leases, completions, the fire ledger, Ensure.
+-- Writers are serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are
+-- needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: SQLite writes two
+-- tables in two statements (adapter/sqlite/dialect.go), and TestQueryNames
+-- (internal/sqlcquery) lists which names are shared.
+
+-- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
 -- are in all three). Here: AdvanceClaimedTask, ClaimDueTasks, EnsureTask, ListFires, PruneFires,
 -- RecordFire, ReleaseClaim.
 
