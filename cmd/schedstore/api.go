@@ -30,9 +30,42 @@ func (s *webServer) registerAPI(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tasks/{id}/trigger", s.apiLater("trigger"))
 	mux.HandleFunc("GET /api/v1/tasks/{id}/fires", s.apiFires)
 	mux.HandleFunc("GET /api/v1/tasks/{id}/describe", s.apiDescribe)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeAPIError(w, http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path, "")
+}
+
+// apiRouteErrors turns the mux's own 404 and 405 answers on the API's
+// paths into JSON errors.
+func apiRouteErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" && machinePath(r.URL.Path) {
+			w = &jsonErrorWriter{ResponseWriter: w, msg: "no such API route: " + r.Method + " " + r.URL.Path}
+		}
+		mux.ServeHTTP(w, r)
 	})
+}
+
+type jsonErrorWriter struct {
+	http.ResponseWriter
+	msg     string
+	written bool
+}
+
+func (w *jsonErrorWriter) WriteHeader(status int) {
+	if status < 400 {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	if status == http.StatusMethodNotAllowed {
+		w.msg = "method not allowed; allowed: " + w.Header().Get("Allow")
+	}
+	w.written = true
+	writeAPIError(w.ResponseWriter, status, w.msg, "")
+}
+
+func (w *jsonErrorWriter) Write(b []byte) (int, error) {
+	if w.written {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 type apiError struct {

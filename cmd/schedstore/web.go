@@ -84,7 +84,7 @@ func (s *webServer) handler() http.Handler {
 	mux.HandleFunc("POST /logout", s.formLogout)
 
 	s.registerAPI(mux)
-	return s.guard(mux)
+	return s.guard(apiRouteErrors(mux))
 }
 
 type sessionKey struct{}
