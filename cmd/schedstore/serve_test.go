@@ -451,9 +451,11 @@ type failingStore struct {
 	err error
 }
 
-func (f failingStore) ListAll(context.Context) ([]*schedstore.Task, error)  { return nil, f.err }
+func (f failingStore) ListAll(context.Context) ([]*schedstore.Task, error)   { return nil, f.err }
 func (f failingStore) Get(context.Context, string) (*schedstore.Task, error) { return nil, f.err }
-func (f failingStore) NextDue(context.Context) (time.Time, bool, error)      { return time.Time{}, false, f.err }
+func (f failingStore) NextDue(context.Context) (time.Time, bool, error) {
+	return time.Time{}, false, f.err
+}
 
 // No page, API error or log shows the database password.
 func TestServeHidesThePassword(t *testing.T) {
