@@ -172,7 +172,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the schedules table lacks %q:\n%s", want, table)
 		}
 	}
-	bg, err = chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("header.top")).backgroundColor`))
+	bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("header.top")).backgroundColor`))
 	if err != nil || bg != "rgb(21, 26, 38)" {
 		t.Errorf("header background %q (%v): the stylesheet did not load", bg, err)
 	}
