@@ -501,3 +501,56 @@ func TestServeReadiness(t *testing.T) {
 	wantStatus(t, "readyz, database closed", h.do("GET", "/readyz", nil, nil), http.StatusServiceUnavailable)
 	wantStatus(t, "healthz, database closed", h.do("GET", "/healthz", nil, nil), http.StatusOK)
 }
+
+// pausedStore reads every task back paused, as Store.Pause will leave it.
+type pausedStore struct {
+	schedstore.Store
+	at time.Time
+}
+
+func (p pausedStore) pause(t *schedstore.Task) *schedstore.Task {
+	t.Enabled, t.PausedAt, t.PauseReason = false, &p.at, `upstream <b>down</b> until Friday`
+	return t
+}
+
+func (p pausedStore) ListAll(ctx context.Context) ([]*schedstore.Task, error) {
+	tasks, err := p.Store.ListAll(ctx)
+	for _, t := range tasks {
+		p.pause(t)
+	}
+	return tasks, err
+}
+
+func (p pausedStore) Get(ctx context.Context, id string) (*schedstore.Task, error) {
+	t, err := p.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return p.pause(t), nil
+}
+
+// A paused task shows as paused, with its reason as text, and offers
+// Resume instead of Pause.
+func TestServeShowsPaused(t *testing.T) {
+	s, err := adapter.Open(context.Background(), dialects[0].fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	tk := schedstore.NewInterval("job", time.Minute)
+	tk.ID = "job"
+	if err := s.Create(context.Background(), tk); err != nil {
+		t.Fatal(err)
+	}
+	h := newServeHarnessOn(t, pausedStore{Store: s, at: time.Now().Add(-time.Hour)}, "sqlite://x.db", "")
+	list := h.do("GET", "/", nil, nil).body
+	if !strings.Contains(list, `<span class="state paused">paused</span>`) ||
+		!strings.Contains(list, "upstream &lt;b&gt;down&lt;/b&gt; until Friday") || !strings.Contains(list, "1 paused") {
+		t.Errorf("list page:\n%s", list)
+	}
+	page := h.do("GET", "/tasks/job", nil, nil).body
+	if !strings.Contains(page, `action="/tasks/job/resume"`) || strings.Contains(page, `action="/tasks/job/pause"`) ||
+		!strings.Contains(page, "1h ago") {
+		t.Errorf("task page:\n%s", page)
+	}
+}
