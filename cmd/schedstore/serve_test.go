@@ -484,8 +484,11 @@ func TestServeHidesThePassword(t *testing.T) {
 			t.Errorf("password shown:\n%s", b)
 		}
 	}
-	if !strings.Contains(h.do("GET", "/login", nil, nil).body, "postgres://app:xxxxx@db.internal:5432/sched") {
-		t.Error("the page header does not show the redacted URL")
+	if !strings.Contains(h.do("GET", "/", nil, nil).body, "postgres://app:xxxxx@db.internal:5432/sched") {
+		t.Error("the page header does not show the redacted URL to those signed in")
+	}
+	if strings.Contains(h.do("GET", "/login", nil, nil).body, "db.internal") {
+		t.Error("the sign-in page names the database")
 	}
 }
 

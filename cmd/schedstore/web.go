@@ -112,10 +112,11 @@ type page struct {
 }
 
 func (s *webServer) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Title: title, SignOut: s.token != "", Database: dburl.Redact(s.dbURL),
+	p := page{Title: title, SignOut: s.token != "",
 		Now: s.now().UTC().Format("2006-01-02 15:04:05Z"), Data: data, Flash: r.URL.Query().Get("done")}
-	if sess := sessionOf(r.Context()); sess != nil {
-		p.CSRF = sess.csrf
+	if sess := sessionOf(r.Context()); sess != nil && sess.authed {
+		// Which database, only to those signed in; never its password.
+		p.CSRF, p.Database = sess.csrf, dburl.Redact(s.dbURL)
 	}
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, p); err != nil {
