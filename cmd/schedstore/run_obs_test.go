@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -27,9 +26,8 @@ func TestRunMetricsEndpoint(t *testing.T) {
 				t.Fatalf("%v: %s", args, stderr)
 			}
 		}
-		var stdout bytes.Buffer
-		stderr := &syncBuffer{}
-		a := newApp(&stdout, stderr)
+		stdout, stderr := &syncBuffer{}, &syncBuffer{} // exec commands write at once
+		a := newApp(stdout, stderr)
 		a.getenv = func(string) string { return "" }
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

@@ -557,3 +557,58 @@ func TestServeShowsPaused(t *testing.T) {
 		t.Errorf("task page:\n%s", page)
 	}
 }
+
+// The command as people start it: the token from the environment, any
+// interface, a clean stop on cancel.
+func TestServeCommand(t *testing.T) {
+	db := dialects[0].fresh(t)
+	stderr := &syncBuffer{}
+	a := newApp(&bytes.Buffer{}, stderr)
+	a.getenv = func(k string) string {
+		if k == envServeToken {
+			return testToken
+		}
+		return ""
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- a.execute(ctx, []string{"--db", db, "serve", "--addr", "0.0.0.0:0", "--log-format", "json"})
+	}()
+	re := regexp.MustCompile(`serving on http://([^/]+)/`)
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
+			addr = strings.Replace(m[1], "0.0.0.0", "127.0.0.1", 1)
+			addr = strings.Replace(addr, "[::]", "127.0.0.1", 1)
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve did not start:\n%s", stderr.String())
+	}
+	get := func(p, token string) int {
+		req, _ := http.NewRequest("GET", "http://"+addr+p, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for p, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/api/v1/tasks": 200} {
+		if got := get(p, testToken); got != want {
+			t.Errorf("%s with the token: %d, want %d", p, got, want)
+		}
+		if got := get(p, ""); got != http.StatusUnauthorized {
+			t.Errorf("%s without the token: %d, want 401", p, got)
+		}
+	}
+	cancel()
+	if status := <-done; status != exitOK {
+		t.Errorf("serve exited %d:\n%s", status, stderr.String())
+	}
+}
