@@ -612,3 +612,14 @@ func TestServeCommand(t *testing.T) {
 		t.Errorf("serve exited %d:\n%s", status, stderr.String())
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		250 * time.Millisecond: "250ms", 4200 * time.Millisecond: "4.2s", 185 * time.Second: "3m5s",
+		2*time.Hour + 5*time.Minute: "2h5m", 76 * time.Hour: "3d4h", -2 * time.Second: "-2s",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

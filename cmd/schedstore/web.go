@@ -347,11 +347,28 @@ func (s *webServer) pageTask(w http.ResponseWriter, r *http.Request) {
 		data.NextRuns = append(data.NextRuns, s.timeOf(&at))
 	}
 	for _, f := range fires {
-		fv := newFireView(f)
-		data.Fires = append(data.Fires, fireRow{Scheduled: s.timeOf(&f.ScheduledFor), Status: string(f.Status),
-			Attempts: f.Attempts, Late: orDash(fv.Lateness), Took: orDash(fv.Duration), Owner: f.Owner, Error: f.Error})
+		row := fireRow{Scheduled: s.timeOf(&f.ScheduledFor), Status: string(f.Status),
+			Attempts: f.Attempts, Late: "-", Took: "-", Owner: f.Owner, Error: f.Error}
+		if f.StartedAt != nil {
+			row.Late, row.Took = shortDuration(f.StartedAt.Sub(f.ScheduledFor)), shortDuration(f.FinishedAt.Sub(*f.StartedAt))
+		}
+		data.Fires = append(data.Fires, row)
 	}
 	s.render(w, r, http.StatusOK, "task", t.TaskName, data)
+}
+
+// shortDuration writes d for a table cell: "250ms", "4.2s", "3m5s",
+// "2h5m", "3d4h".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + shortDuration(-d)
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return strings.TrimPrefix(relative(d), "in ")
 }
 
 func (s *webServer) pageConfirmDelete(w http.ResponseWriter, r *http.Request) {
