@@ -25,9 +25,9 @@ func (s *webServer) registerAPI(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/tasks", s.apiCreate)
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.apiGet)
 	mux.HandleFunc("DELETE /api/v1/tasks/{id}", s.apiDelete)
-	mux.HandleFunc("POST /api/v1/tasks/{id}/pause", s.apiPause)
-	mux.HandleFunc("POST /api/v1/tasks/{id}/resume", s.apiLater("resume"))
-	mux.HandleFunc("POST /api/v1/tasks/{id}/trigger", s.apiLater("trigger"))
+	mux.HandleFunc("POST /api/v1/tasks/{id}/pause", s.apiAction(actionPause))
+	mux.HandleFunc("POST /api/v1/tasks/{id}/resume", s.apiAction(actionResume))
+	mux.HandleFunc("POST /api/v1/tasks/{id}/trigger", s.apiAction(actionTrigger))
 	mux.HandleFunc("GET /api/v1/tasks/{id}/fires", s.apiFires)
 	mux.HandleFunc("GET /api/v1/tasks/{id}/describe", s.apiDescribe)
 }
@@ -266,40 +266,6 @@ func (s *webServer) apiDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("task deleted", "id", id, "via", "api")
 	w.WriteHeader(http.StatusNoContent)
-}
-
-type pauseInput struct {
-	Reason string `json:"reason"`
-}
-
-func (s *webServer) apiPause(w http.ResponseWriter, r *http.Request) {
-	var in pauseInput
-	if !readJSON(w, r, &in, true) {
-		return
-	}
-	if len([]rune(in.Reason)) > maxReasonRunes {
-		writeAPIError(w, http.StatusBadRequest, "reason is longer than 500 characters", "PauseReason")
-		return
-	}
-	if _, err := s.store.Get(r.Context(), r.PathValue("id")); err != nil {
-		s.apiFail(w, err)
-		return
-	}
-	writeAPIError(w, http.StatusNotImplemented, laterMessage("pause"), "")
-}
-
-func (s *webServer) apiLater(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		var none struct{}
-		if !readJSON(w, r, &none, true) {
-			return
-		}
-		if _, err := s.store.Get(r.Context(), r.PathValue("id")); err != nil {
-			s.apiFail(w, err)
-			return
-		}
-		writeAPIError(w, http.StatusNotImplemented, laterMessage(action), "")
-	}
 }
 
 // fireLimit reads ?limit= (default 20, 0 means all, at most 1000).

@@ -251,6 +251,8 @@ func TestServeAPI(t *testing.T) {
 		wantAPIError(t, "pause unknown", h.api("POST", "/api/v1/tasks/nope/pause", ""), http.StatusNotFound, "")
 		wantAPIError(t, "resume", h.api("POST", "/api/v1/tasks/reports.daily/resume", ""), http.StatusNotImplemented, "")
 		wantAPIError(t, "trigger", h.api("POST", "/api/v1/tasks/reports.daily/trigger", ""), http.StatusNotImplemented, "")
+		wantAPIError(t, "resume with a reason", h.api("POST", "/api/v1/tasks/reports.daily/resume", `{"reason": "x"}`), http.StatusBadRequest, "reason")
+		wantAPIError(t, "trigger unknown", h.api("POST", "/api/v1/tasks/nope/trigger", "{}"), http.StatusNotFound, "")
 
 		wantStatus(t, "delete", h.api("DELETE", "/api/v1/tasks/reports.daily", ""), http.StatusNoContent)
 		wantAPIError(t, "delete again", h.api("DELETE", "/api/v1/tasks/reports.daily", ""), http.StatusNotFound, "")

@@ -76,9 +76,9 @@ func (s *webServer) handler() http.Handler {
 	mux.HandleFunc("GET /tasks/{id}", s.pageTask)
 	mux.HandleFunc("GET /tasks/{id}/delete", s.pageConfirmDelete)
 	mux.HandleFunc("POST /tasks/{id}/delete", s.formDelete)
-	mux.HandleFunc("POST /tasks/{id}/pause", s.formPause)
-	mux.HandleFunc("POST /tasks/{id}/resume", s.formLater("resume"))
-	mux.HandleFunc("POST /tasks/{id}/trigger", s.formLater("trigger"))
+	mux.HandleFunc("POST /tasks/{id}/pause", s.formAction(actionPause))
+	mux.HandleFunc("POST /tasks/{id}/resume", s.formAction(actionResume))
+	mux.HandleFunc("POST /tasks/{id}/trigger", s.formAction(actionTrigger))
 	mux.HandleFunc("GET /login", s.pageLogin)
 	mux.HandleFunc("POST /login", s.formLogin)
 	mux.HandleFunc("POST /logout", s.formLogout)
@@ -166,6 +166,8 @@ func (s *webServer) classify(err error) (status int, msg, field string) {
 		return http.StatusNotFound, err.Error(), ""
 	case errors.Is(err, schedstore.ErrAlreadyExists), errors.Is(err, schedstore.ErrConflict):
 		return http.StatusConflict, err.Error(), ""
+	case errors.Is(err, errNotYet):
+		return http.StatusNotImplemented, err.Error(), ""
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "the database did not answer in time", ""
 	}
@@ -395,42 +397,6 @@ func (s *webServer) formDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("task deleted", "id", id, "via", "web")
 	http.Redirect(w, r, "/?done="+url.QueryEscape("Deleted "+id), http.StatusSeeOther)
-}
-
-// laterMessage says which Store call an action waits for.
-func laterMessage(action string) string {
-	return action + " is not available yet: it waits for Store." + strings.ToUpper(action[:1]) + action[1:] +
-		" (issue 10 follow-up); nothing was changed"
-}
-
-// formPause reads the reason (at most 500 characters), then answers 501
-// until Store.Pause exists.
-func (s *webServer) formPause(w http.ResponseWriter, r *http.Request) {
-	if !s.checkCSRF(w, r) {
-		return
-	}
-	if reason := r.PostFormValue("reason"); len([]rune(reason)) > maxReasonRunes {
-		s.deny(w, r, http.StatusBadRequest, "the reason is longer than 500 characters")
-		return
-	}
-	if _, err := s.store.Get(r.Context(), r.PathValue("id")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.deny(w, r, http.StatusNotImplemented, laterMessage("pause"))
-}
-
-func (s *webServer) formLater(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.checkCSRF(w, r) {
-			return
-		}
-		if _, err := s.store.Get(r.Context(), r.PathValue("id")); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.deny(w, r, http.StatusNotImplemented, laterMessage(action))
-	}
 }
 
 const maxReasonRunes = 500
