@@ -32,6 +32,7 @@ const (
 const (
 	pageNextRuns = 5
 	pageFires    = 25
+	pageTasks    = 500
 )
 
 // webServer is `schedstore serve`: the pages, the JSON API and the
@@ -248,7 +249,8 @@ func (s *webServer) rowOf(t *schedstore.Task, last *schedstore.Fire) taskRow {
 
 type listPage struct {
 	Rows                    []taskRow
-	Active, Paused, Stopped int
+	Active, Paused, Stopped int // among the rows shown
+	Total                   int // tasks stored
 }
 
 func (s *webServer) pageList(w http.ResponseWriter, r *http.Request) {
@@ -258,7 +260,11 @@ func (s *webServer) pageList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var data listPage
+	data := listPage{Total: len(tasks)}
+	// One ledger read per row: the page shows at most pageTasks of them.
+	if len(tasks) > pageTasks {
+		tasks = tasks[:pageTasks]
+	}
 	for _, t := range tasks {
 		var last *schedstore.Fire
 		if fires, err := s.store.ListFires(ctx, t.ID, 1); err == nil && len(fires) > 0 {
