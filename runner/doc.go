@@ -43,4 +43,26 @@
 // work they know; an occurrence whose task has no handler is recorded
 // failed, naming the task. JSONLines and Exec are the handlers of
 // `schedstore run`.
+//
+// Telemetry: a Runner records OpenTelemetry metrics and spans through the
+// OTel API only, to Runner.MeterProvider and Runner.TracerProvider (the
+// global providers when nil: nothing is recorded unless the application
+// installs an SDK). Spans: schedstore.fire, one per attempt (task ID and
+// name, occurrence, attempt, outcome: succeeded, failed, lease_lost or
+// stopped), the handler's context carrying it; schedstore.store.<op>, one
+// per Store call the Runner makes. Metrics, as a Prometheus exporter
+// names them:
+//
+//	schedstore_fires_total{status}                 occurrences recorded, succeeded or failed
+//	schedstore_fire_lag_seconds                    scheduled time to the first attempt's start
+//	schedstore_fire_duration_seconds{status}       one attempt's run time, by its outcome
+//	schedstore_fires_in_flight                     attempts running now
+//	schedstore_claims_total                        occurrences claimed
+//	schedstore_leases_lost_total                   claims lost before their outcome was recorded
+//	schedstore_occurrences_missed_total            occurrences recorded missed
+//	schedstore_occurrences_skipped_total           occurrences recorded skipped
+//	schedstore_store_call_duration_seconds{op}     one Store call, by op (claim_due, ...)
+//
+// No label grows with the number of tasks unless Runner.MetricTaskNames
+// adds task_name to the per-task metrics.
 package runner

@@ -43,6 +43,7 @@ type engine struct {
 
 	leases    *leaseKeeper
 	completer *completer
+	tel       *telemetry // metrics and spans (telemetry.go)
 }
 
 func (r *Runner) start(ctx context.Context) (*engine, error) {
@@ -65,6 +66,8 @@ func (r *Runner) start(ctx context.Context) (*engine, error) {
 	if e.owner == "" {
 		e.owner = DefaultOwner()
 	}
+	e.tel = newTelemetry(r)
+	e.store = e.tel.wrap(r.Store)
 	e.jobCtx, e.cancelJob = context.WithCancelCause(context.WithoutCancel(ctx))
 	e.leases = newLeaseKeeper(e.store, e.lease, e.log)
 	e.completer = newCompleter(e.store, e.log, e.signal)

@@ -42,6 +42,7 @@ func (e *engine) runJob(c schedstore.Claim, claimedAt time.Time) {
 	switch outcome {
 	case outcomeLost:
 		log.Warn("claim lost: another scheduler owns the occurrence now; nothing recorded", "cause", context.Cause(ctx))
+		e.tel.leaseLost(ctx)
 		e.leases.remove(lease)
 	case outcomeHandBack:
 		// Stopping: the occurrence goes back, its attempts counted, for
@@ -148,6 +149,8 @@ func (e *engine) attempt(ctx context.Context, c schedstore.Claim, maxAttempts in
 		defer cancel()
 	}
 	t := c.Task
+	ctx, endSpan := e.tel.startAttempt(ctx, c, maxAttempts, e.clock.Now())
+	defer func() { endSpan(ctx, err) }() // after the recover below
 	job := Job{
 		ID: t.ID, TaskName: t.TaskName, Args: orEmptyList(t.Args), Kwargs: orEmptyObject(t.Kwargs),
 		ScheduledFor: c.ScheduledFor.UTC(), FiredAt: e.clock.Now().UTC(),

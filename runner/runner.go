@@ -8,6 +8,9 @@ import (
 	"os"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/flowrra/schedstore"
 )
 
@@ -59,6 +62,17 @@ type Runner struct {
 	Clock Clock
 	// Logger receives the runner's events; nil discards them.
 	Logger *slog.Logger
+
+	// MeterProvider and TracerProvider receive the runner's metrics and
+	// spans (see the package documentation); nil means OpenTelemetry's
+	// global providers, which record nothing unless the application
+	// installed some.
+	MeterProvider  metric.MeterProvider
+	TracerProvider trace.TracerProvider
+	// MetricTaskNames adds a task_name label to the per-task metrics
+	// (fires, lag, duration, missed, skipped). Off by default: its values
+	// grow with the number of tasks.
+	MetricTaskNames bool
 }
 
 // DefaultOwner names this process in leases and the fire ledger: host:pid.

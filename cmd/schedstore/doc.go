@@ -12,6 +12,7 @@
 //	get ID, enable ID, disable ID, delete ID, clear --yes
 //	run [--once] [--exec CMD] [--owner NAME] [--lease D] [--max-sleep D]
 //	fires ID [--limit N]
+//	serve [--addr HOST:PORT] [--token TOKEN]   the web page, the JSON API, metrics
 //	demo [--for D]
 //
 // # Database
@@ -40,4 +41,13 @@
 //	   nothing was written
 //
 // A fire whose --exec command fails is logged; it does not change the status.
+//
+// # Operations
+//
+// run --metrics-addr HOST:PORT serves /metrics (Prometheus, through
+// OpenTelemetry's exporter), /healthz and /readyz; --log-format json
+// writes the logs as JSON. serve shows the schedules in the browser and
+// serves the JSON API under /api/v1 on one port, behind --token (or
+// $SCHEDSTORE_SERVE_TOKEN) when it listens beyond loopback. See
+// docs/operations.md.
 package main

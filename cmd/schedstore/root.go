@@ -77,6 +77,7 @@ ID), 2 usage or validation error (nothing was written).`,
 		a.deleteCmd(),
 		a.clearCmd(),
 		a.runCmd(),
+		a.serveCmd(),
 		a.firesCmd(),
 		a.demoCmd(),
 	)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +13,7 @@ func (a *app) runCmd() *cobra.Command {
 		execCmd string
 		once    bool
 		r       runner.Runner
+		obs     runObsFlags // run_obs.go
 	)
 	c := &cobra.Command{
 		Use:   "run [--once] [--exec CMD]",
@@ -64,6 +64,7 @@ exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
 	c.Flags().StringVar(&r.Owner, "owner", runner.DefaultOwner(), "this scheduler's name in leases and the fire ledger")
 	c.Flags().DurationVar(&r.Lease, "lease", runner.DefaultLease, "how long a dead scheduler's claims wait for another (renewed while a job runs)")
 	c.Flags().IntVar(&r.ClaimLimit, "claim-limit", runner.DefaultClaimLimit, "occurrences claimed per pass, at most")
+	obs.register(c)
 	c.RunE = a.action(func(ctx context.Context, _ []string) error {
 		if r.MaxSleep <= 0 {
 			return usagef("--max-sleep must be positive, got %v", r.MaxSleep)
@@ -74,21 +75,22 @@ exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
 		if r.Timeout < 0 || r.ShutdownGrace < 0 {
 			return usagef("--timeout and --shutdown-grace must not be negative")
 		}
+		logger, err := obs.logger(a)
+		if err != nil {
+			return err
+		}
 		s, err := a.open(ctx)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
 		r.Store = s
-		r.Logger = slog.New(slog.NewTextHandler(a.stderr, nil))
+		r.Logger = logger
 		r.Handler = runner.JSONLines(a.stdout)
 		if execCmd != "" {
 			r.Handler = runner.Exec(execCmd, a.stdout, a.stderr)
 		}
-		if once {
-			return r.RunOnce(ctx)
-		}
-		return r.Run(ctx)
+		return obs.run(ctx, a, &r, s, once)
 	})
 	return c
 }
