@@ -14,8 +14,14 @@
 //   - stores and returns times in UTC with microsecond precision;
 //   - validates a task before writing anything (errors wrap [ErrInvalidTask]);
 //   - maps database errors to the sentinels below, so callers use errors.Is;
-//   - makes one round trip per call on PostgreSQL and MySQL;
+//   - makes one round trip per call on PostgreSQL and MySQL (Store.ListAllSeq:
+//     one per page);
 //   - is safe for concurrent use and honours every context.
+//
+// Large tables: ListAll and ListEnabled build the whole list in memory.
+// Store.ListPage reads ListAll's order one keyset page at a time (a
+// [Cursor] says where the previous page ended), and Store.ListAllSeq
+// ranges over every task in pages, in constant memory.
 //
 // The conformance suite in github.com/flowrra/schedstore/conformance runs the
 // same tests against each implementation.

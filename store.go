@@ -3,6 +3,7 @@ package schedstore
 import (
 	"context"
 	"errors"
+	"iter"
 	"time"
 )
 
@@ -98,7 +99,45 @@ type Store interface {
 	// how many. Keep at least the longest lease of history: pruning does not
 	// weaken the guarantee for occurrences that can still be claimed.
 	PruneFires(ctx context.Context, olderThan time.Time) (int64, error)
+	// ListPage is one page of ListAll: at most limit tasks after the
+	// cursor, in ListAll's order (CreatedAt, then ID). The zero Cursor is
+	// the start of the list; [CursorOf] the last task of a page gives the
+	// next one. It is one statement, a range of the index on
+	// (created_at, id) read in order, so a page costs its own rows
+	// whatever the size of the table; pages read one after another are not
+	// one snapshot (a task created meanwhile after the cursor shows up,
+	// one deleted does not). next is the cursor after the last task
+	// returned, or the zero Cursor when the page had fewer than limit tasks
+	// (the list has ended). limit is 1 to 1<<20 (else a *FieldError).
+	ListPage(ctx context.Context, after Cursor, limit int) (tasks []*Task, next Cursor, err error)
+	// ListAllSeq is the streaming form of ListAll: the tasks after the
+	// cursor (the zero Cursor: all of them), in ListAll's order, read in
+	// pages of ListPageSize tasks through ListPage, one round trip per
+	// page, so its memory does not grow with the table. The context is
+	// checked before every page; an error (ErrClosed, the context's, the
+	// database's) is yielded once, with a nil task, and ends the sequence.
+	// Breaking out of the loop stops reading: nothing is left open.
+	ListAllSeq(ctx context.Context, after Cursor) iter.Seq2[*Task, error]
 }
+
+// ListPageSize is how many tasks Store.ListAllSeq reads per page.
+const ListPageSize = 1000
+
+// Cursor is a position in ListAll's order (CreatedAt, then ID in byte
+// order): the tasks after it are those created later, and those created at
+// the same microsecond with a greater ID. The zero Cursor is before every
+// task. A Cursor need not name a stored task.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// CursorOf is t's position: a page after it starts with the task that
+// follows t in ListAll's order.
+func CursorOf(t *Task) Cursor { return Cursor{CreatedAt: t.CreatedAt, ID: t.ID} }
+
+// IsZero reports whether c is the start of the list.
+func (c Cursor) IsZero() bool { return c.CreatedAt.IsZero() && c.ID == "" }
 
 // Claim is a leased occurrence of a task.
 type Claim struct {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"text/tabwriter"
+
+	"github.com/flowrra/schedstore"
 )
 
 // testRoundTrips asserts that every method costs one round trip to the
@@ -26,6 +28,40 @@ func testRoundTrips(t *testing.T, s *suite) {
 		}
 		mid := trips()
 		if err := m.call(t.Context(), b); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		n := trips() - mid
+		fmt.Fprintf(w, "%s\t%d\t%d\n", m.name, mid-before, n)
+		if n != 1 {
+			t.Errorf("%s made %d round trips after warming up, want 1", m.name, n)
+		}
+	}
+	// ListPage is one statement per page; ListAllSeq over a table that
+	// fits in one page is one page.
+	mustCreate(t, b, sampleTask("rt-page"))
+	for _, m := range []struct {
+		name string
+		call func() error
+	}{
+		{"ListPage", func() error {
+			_, _, err := b.ListPage(t.Context(), schedstore.Cursor{}, 10)
+			return err
+		}},
+		{"ListAllSeq (one page)", func() error {
+			for _, err := range b.ListAllSeq(t.Context(), schedstore.Cursor{}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	} {
+		before := trips()
+		if err := m.call(); err != nil {
+			t.Fatalf("%s (warm-up): %v", m.name, err)
+		}
+		mid := trips()
+		if err := m.call(); err != nil {
 			t.Fatalf("%s: %v", m.name, err)
 		}
 		n := trips() - mid

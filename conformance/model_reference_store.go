@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 
@@ -296,4 +297,28 @@ func (m *model) NextDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, nil
 	}
 	return *earliest, true, nil
+}
+
+// ListPage is ListAll from the cursor on, cut at limit.
+func (m *model) ListPage(ctx context.Context, after schedstore.Cursor, limit int) ([]*schedstore.Task, schedstore.Cursor, error) {
+	if err := m.enter(ctx); err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	defer m.mu.Unlock()
+	after, err := taskrow.CheckPage(after, limit)
+	if err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	cur := taskrow.Row{CreatedAt: after.CreatedAt, ID: after.ID}
+	tasks, err := m.sorted(func(r taskrow.Row) bool { return byCreated(r, cur) > 0 }, byCreated)
+	if err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	tasks = tasks[:min(len(tasks), limit)]
+	return tasks, taskrow.NextCursor(tasks, limit), nil
+}
+
+// ListAllSeq is ListPage after ListPage, as every adapter does it.
+func (m *model) ListAllSeq(ctx context.Context, after schedstore.Cursor) iter.Seq2[*schedstore.Task, error] {
+	return taskrow.Pages(ctx, after, m.ListPage)
 }

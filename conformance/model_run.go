@@ -80,8 +80,10 @@ func (r *modelRun) randomCall() {
 		r.delete()
 	case x < 56:
 		r.get()
-	case x < 63:
+	case x < 59:
 		r.list("ListAll", func(b schedstore.Store) ([]*schedstore.Task, error) { return b.ListAll(r.t.Context()) })
+	case x < 63:
+		r.listPage()
 	case x < 70:
 		r.list("ListEnabled", func(b schedstore.Store) ([]*schedstore.Task, error) { return b.ListEnabled(r.t.Context()) })
 	case x < 80:
@@ -265,4 +267,54 @@ func (r *modelRun) clear() {
 	clear(r.fuzzy)
 	r.claims = nil
 	clear(r.fired)
+}
+
+// listPage compares a page of ListAll (ListPage, and next), or the whole
+// rest of the list through ListAllSeq, after a random cursor: the start,
+// a stored task's position, or a position between tasks.
+func (r *modelRun) listPage() {
+	var after schedstore.Cursor
+	switch r.rng.IntN(4) {
+	case 0:
+	case 1:
+		after = schedstore.Cursor{CreatedAt: r.jitter(pickOne(r, randRunTimes))}
+	default:
+		r.m.mu.Lock()
+		ids := slices.Sorted(maps.Keys(r.m.rows)) // sorted, so the seed replays
+		if len(ids) > 0 {
+			row := r.m.rows[pickOne(r, ids)]
+			after = schedstore.Cursor{CreatedAt: row.CreatedAt, ID: row.ID}
+		}
+		r.m.mu.Unlock()
+		if r.rng.IntN(3) == 0 {
+			after.ID += "\x01" // between that task and the next (PostgreSQL text holds no NUL)
+		}
+	}
+	if r.rng.IntN(3) == 0 {
+		r.list(fmt.Sprintf("ListAllSeq(%v)", after), func(b schedstore.Store) ([]*schedstore.Task, error) {
+			var out []*schedstore.Task
+			for t, err := range b.ListAllSeq(r.t.Context(), after) {
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, t)
+			}
+			return out, nil
+		})
+		return
+	}
+	limit := pickOne(r, []int{0, 1, 2, 3, 7, 1000})
+	var nextB, nextM schedstore.Cursor
+	r.list(fmt.Sprintf("ListPage(%v, %d)", after, limit), func(b schedstore.Store) ([]*schedstore.Task, error) {
+		tasks, next, err := b.ListPage(r.t.Context(), after, limit)
+		if b == r.b {
+			nextB = next
+		} else {
+			nextM = next
+		}
+		return tasks, err
+	})
+	if nextB.ID != nextM.ID || !nextB.CreatedAt.Equal(nextM.CreatedAt) {
+		r.failf("ListPage next: backend %v, model %v", nextB, nextM)
+	}
 }

@@ -2,11 +2,13 @@ package conformance
 
 import (
 	"context"
+	"iter"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
 // TestModel runs the suite against the in-memory model, which proves the
@@ -93,4 +95,14 @@ func (c *counted) FindByDefinition(ctx context.Context, name string, typ schedst
 	args []any, kwargs map[string]any) (*schedstore.Task, error) {
 	c.calls.Add(1)
 	return c.Store.FindByDefinition(ctx, name, typ, schedule, args, kwargs)
+}
+
+func (c *counted) ListPage(ctx context.Context, after schedstore.Cursor, limit int) ([]*schedstore.Task, schedstore.Cursor, error) {
+	c.calls.Add(1)
+	return c.Store.ListPage(ctx, after, limit)
+}
+
+// ListAllSeq counts a round trip per page, as an adapter's does.
+func (c *counted) ListAllSeq(ctx context.Context, after schedstore.Cursor) iter.Seq2[*schedstore.Task, error] {
+	return taskrow.Pages(ctx, after, c.ListPage)
 }

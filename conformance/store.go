@@ -20,6 +20,7 @@ func testStore(t *testing.T, s *suite) {
 		{"ensure", testEnsure},
 		{"fires", testFires},
 		{"next_due", testNextDue},
+		{"pages", testPages},
 		{"arguments", testStoreArguments},
 		{"lifecycle", testStoreLifecycle},
 		{"concurrency", testStoreConcurrency},

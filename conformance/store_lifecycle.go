@@ -46,6 +46,18 @@ func storeMethods() []storeCall {
 			_, _, err := st.NextDue(ctx)
 			return err
 		}},
+		{"ListPage", func(ctx context.Context, st schedstore.Store, _ schedstore.Claim) error {
+			_, _, err := st.ListPage(ctx, schedstore.Cursor{}, 10)
+			return err
+		}},
+		{"ListAllSeq", func(ctx context.Context, st schedstore.Store, _ schedstore.Claim) error {
+			for _, err := range st.ListAllSeq(ctx, schedstore.Cursor{}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
 }
 

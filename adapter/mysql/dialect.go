@@ -252,3 +252,14 @@ func (d *dialect) Close() error {
 	}
 	return nil
 }
+
+// ListTasksPage is one statement (ListTasksPage): a range of
+// scheduled_tasks_created_idx read in order. The zero Cursor is the zero
+// time and "", before every storable task.
+func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, limit int32) ([]*schedstore.Task, error) {
+	rows, err := d.q.ListTasksPage(ctx, mysqldb.ListTasksPageParams{AfterCreatedAt: after.CreatedAt, AfterID: []byte(after.ID), Limit: limit})
+	if err != nil {
+		return nil, interpret("list page", "", err)
+	}
+	return taskrow.TasksFrom(rows, toRow)
+}

@@ -4,7 +4,9 @@
 // 1,000,000.
 //
 // It holds no library code, only TestScale, which is skipped unless
-// SCHEDSTORE_BENCH_SCALE=1, so `go test ./...` and `make test` never run
-// it; `make bench-scale` does. README.md has the method, the command and
-// the results.
+// SCHEDSTORE_BENCH_SCALE=1, and TestListScale (the time and max RSS of
+// `schedstore list --json` by table size), skipped unless
+// SCHEDSTORE_BENCH_LIST=1, so `go test ./...` and `make test` never run
+// them; `make bench-scale` and `make bench-list` do. README.md has the
+// method, the commands and the results.
 package scale

@@ -50,31 +50,9 @@ func TestScale(t *testing.T) {
 	if os.Getenv(envEnable) != "1" {
 		t.Skipf("a benchmark, not a test: set %s=1 to run it (make bench-scale; see bench/scale/README.md)", envEnable)
 	}
-	sizes := []int{10_000, 100_000, 1_000_000}
-	if s := os.Getenv(envSizes); s != "" {
-		sizes = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1000 {
-				t.Fatalf("%s: bad size %q", envSizes, f)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	reps := 30
-	if s := os.Getenv(envReps); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("%s: bad value %q", envReps, s)
-		}
-		reps = n
-	}
-	dbs := "postgres,mysql,sqlite"
-	if s := os.Getenv(envDBs); s != "" {
-		dbs = s
-	}
+	sizes, reps, dbs := settings(t)
 	var out strings.Builder
-	for _, db := range strings.Split(dbs, ",") {
+	for _, db := range dbs {
 		t.Run(db, func(t *testing.T) {
 			table := runDialect(t, db, sizes, reps)
 			t.Log("\n" + table)
@@ -86,6 +64,35 @@ func TestScale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// settings reads the sizes, the repetitions and the databases from the
+// environment.
+func settings(t *testing.T) (sizes []int, reps int, dbs []string) {
+	sizes = []int{10_000, 100_000, 1_000_000}
+	if s := os.Getenv(envSizes); s != "" {
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1000 {
+				t.Fatalf("%s: bad size %q", envSizes, f)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	reps = 30
+	if s := os.Getenv(envReps); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("%s: bad value %q", envReps, s)
+		}
+		reps = n
+	}
+	dbs = []string{"postgres", "mysql", "sqlite"}
+	if s := os.Getenv(envDBs); s != "" {
+		dbs = strings.Split(s, ",")
+	}
+	return sizes, reps, dbs
 }
 
 func runDialect(t *testing.T, dialect string, sizes []int, reps int) string {

@@ -12,12 +12,24 @@ import (
 
 // writeTable prints tasks as list does: one aligned row per task.
 func writeTable(w io.Writer, tasks []*schedstore.Task, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTASK\tSCHEDULE\tNEXT RUN (UTC)\tLAST RUN (UTC)\tENABLED\tPRIORITY")
+	tw := newTable(w)
 	for _, t := range tasks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			t.ID, t.TaskName, scheduleText(t), when(t.NextRunAt, now), when(t.LastRunAt, now),
-			yesNo(t.Enabled), strconv.Itoa(t.Priority))
+		writeRow(tw, t, now)
 	}
 	return tw.Flush()
+}
+
+// newTable starts list's table: its header, aligned with the rows that
+// follow until Flush.
+func newTable(w io.Writer) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTASK\tSCHEDULE\tNEXT RUN (UTC)\tLAST RUN (UTC)\tENABLED\tPRIORITY")
+	return tw
+}
+
+// writeRow prints one task's row of list's table.
+func writeRow(tw *tabwriter.Writer, t *schedstore.Task, now time.Time) {
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		t.ID, t.TaskName, scheduleText(t), when(t.NextRunAt, now), when(t.LastRunAt, now),
+		yesNo(t.Enabled), strconv.Itoa(t.Priority))
 }

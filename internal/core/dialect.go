@@ -36,6 +36,11 @@ type Dialect interface {
 	ListAllTasks(ctx context.Context) ([]*schedstore.Task, error)
 	ListEnabledTasks(ctx context.Context) ([]*schedstore.Task, error)
 	ListDueTasks(ctx context.Context, cutoff time.Time) ([]*schedstore.Task, error)
+	// ListTasksPage decodes at most limit tasks after the cursor in
+	// ListAll's order, reading the index on (created_at, id); the zero
+	// Cursor is before every task. after.CreatedAt is already in the
+	// stored form.
+	ListTasksPage(ctx context.Context, after schedstore.Cursor, limit int32) ([]*schedstore.Task, error)
 	// UpdateRunTimes writes rt to the task id, bumping its version, and
 	// returns how many rows matched.
 	UpdateRunTimes(ctx context.Context, id string, rt taskrow.RunTimes) (matched int64, err error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 
@@ -109,6 +110,27 @@ func (s *Store) ListEnabled(ctx context.Context) ([]*schedstore.Task, error) {
 		return nil, err
 	}
 	return s.d.ListEnabledTasks(ctx)
+}
+
+// ListPage implements schedstore.Store.
+func (s *Store) ListPage(ctx context.Context, after schedstore.Cursor, limit int) ([]*schedstore.Task, schedstore.Cursor, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	after, err := taskrow.CheckPage(after, limit)
+	if err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	tasks, err := s.d.ListTasksPage(ctx, after, int32(limit))
+	if err != nil {
+		return nil, schedstore.Cursor{}, err
+	}
+	return tasks, taskrow.NextCursor(tasks, limit), nil
+}
+
+// ListAllSeq implements schedstore.Store: ListPage after ListPage.
+func (s *Store) ListAllSeq(ctx context.Context, after schedstore.Cursor) iter.Seq2[*schedstore.Task, error] {
+	return taskrow.Pages(ctx, after, s.ListPage)
 }
 
 // ListDue implements schedstore.Backend.
