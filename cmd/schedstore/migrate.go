@@ -23,7 +23,7 @@ schedstore_migrate=false) and for repairs.`,
 		Example: `  schedstore migrate up
   schedstore migrate status --json
   schedstore migrate down 1
-  schedstore migrate force 1      # after fixing a failed migration by hand`,
+  schedstore migrate force 5      # after fixing a failed migration by hand: the version really applied`,
 	}
 	c.RunE = a.groupRunE(c)
 	c.AddCommand(a.migrateUpCmd(), a.migrateDownCmd(), a.migrateStatusCmd(), a.migrateForceCmd())
@@ -123,7 +123,7 @@ func (a *app) migrateForceCmd() *cobra.Command {
 		Long: `Record version V as applied and clean, without running any migration: the way
 out of a "dirty" state after fixing a failed migration by hand. V = 0 records
 that no migration is applied.`,
-		Example: "  schedstore migrate force 1",
+		Example: "  schedstore migrate force 5      # the version really applied, after fixing a failed migration by hand",
 		Args:    exactArgs(1),
 	}
 	c.RunE = a.action(func(ctx context.Context, args []string) error {
