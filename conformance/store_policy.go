@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,6 +221,43 @@ func testPolicy(t *testing.T, s *suite) {
 			t.Errorf("Update that enables wrote back PausedAt %v, PauseReason %q; want none", got.PausedAt, got.PauseReason)
 		}
 		diff(t, "Get after an Update that enables", got, mustGet(t, st, "job"))
+	})
+
+	s.storeLeaf(t, "pause_resume_concurrent", func(t *testing.T, st schedstore.Store) {
+		// Pause and Resume race each other and a writer bumping the version:
+		// each call succeeds (it reads again after losing), and every Pause
+		// and Resume counts once in Version.
+		created := mustCreate(t, st, dueTask("job", 0, at(past)))
+		const each = 6
+		var wg sync.WaitGroup
+		errs := make(chan error, 3*each)
+		for i := range each {
+			wg.Go(func() {
+				_, err := st.Pause(t.Context(), "job", fmt.Sprintf("p%d", i))
+				errs <- err
+			})
+			wg.Go(func() {
+				_, err := st.Resume(t.Context(), "job")
+				errs <- err
+			})
+			wg.Go(func() {
+				errs <- st.UpdateRunTimes(t.Context(), "job", past, base)
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("concurrent Pause, Resume, UpdateRunTimes: %v", err)
+			}
+		}
+		got := mustGet(t, st, "job")
+		if got.Version > created.Version+3*each {
+			t.Errorf("Version %d after %d changes from %d", got.Version, 3*each, created.Version)
+		}
+		if got.Enabled == (got.PausedAt != nil) {
+			t.Errorf("Enabled %v with PausedAt %v: a paused task must be disabled, a resumed one enabled", got.Enabled, got.PausedAt)
+		}
 	})
 
 	s.storeLeaf(t, "pause_during_claim", func(t *testing.T, st schedstore.Store) {

@@ -104,6 +104,9 @@ kept.`,
 		}
 		policy.apply(c, t, true)
 		read := t.Version
+		if testHookBeforeSetWrite != nil {
+			testHookBeforeSetWrite(ctx, b)
+		}
 		if err := b.Update(ctx, t); err != nil {
 			if errors.Is(err, schedstore.ErrConflict) {
 				return fmt.Errorf("%w: task %s changed since it was read (version %d); nothing was written, run set again",
@@ -116,6 +119,10 @@ kept.`,
 	})
 	return c
 }
+
+// testHookBeforeSetWrite, when set by a test, runs between set's read and
+// its write: a concurrent writer.
+var testHookBeforeSetWrite func(context.Context, schedstore.Store)
 
 // setFlagNames are set's own options: at least one must be given.
 var setFlagNames = []string{"schedule", "args", "kwargs", "priority", "description", "max-retries", "retry-delay",
