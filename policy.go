@@ -48,5 +48,8 @@ func (p OverlapPolicy) Valid() bool { return p == OverlapSkip || p == OverlapBuf
 // DefaultMaxCatchUp bounds MisfireAll when Task.MaxCatchUp is 0.
 const DefaultMaxCatchUp = 10
 
+// MaxPauseReasonBytes bounds the reason given to Store.Pause.
+const MaxPauseReasonBytes = 1024
+
 // MaxJitter bounds Task.Jitter.
 const MaxJitter = 24 * time.Hour

@@ -118,6 +118,25 @@ type Store interface {
 	// database's) is yielded once, with a nil task, and ends the sequence.
 	// Breaking out of the loop stops reading: nothing is left open.
 	ListAllSeq(ctx context.Context, after Cursor) iter.Seq2[*Task, error]
+	// Pause disables the task id and records when (now) and why (reason,
+	// at most MaxPauseReasonBytes; "" for none), bumping Version, and
+	// returns the stored task. Pausing a paused task replaces the reason
+	// and keeps PausedAt. A claim in flight still completes (and records
+	// its fire), but the task stays disabled. ErrNotFound for an unknown
+	// ID. Safe against concurrent writers: a version-checked write, retried
+	// on a fresh read.
+	Pause(ctx context.Context, id, reason string) (*Task, error)
+	// Resume enables the task id again, clears its pause and sets NextRunAt
+	// to the next slot after now (the stored NextRunAt if it is still in
+	// the future; else the schedule's next slot after now, on the interval's
+	// grid), bumping Version, and returns the stored task. The occurrences
+	// that came due while it was paused are neither fired nor recorded,
+	// whatever the misfire policy: no burst. A one-time task whose instant
+	// has passed has no next slot: Resume clears its pause but leaves it
+	// disabled with no NextRunAt (as a fired one-time task is); reschedule
+	// it with Update. Resume also enables a task that was disabled without
+	// Pause. ErrNotFound for an unknown ID.
+	Resume(ctx context.Context, id string) (*Task, error)
 }
 
 // ListPageSize is how many tasks Store.ListAllSeq reads per page.
@@ -153,6 +172,9 @@ type Claim struct {
 	// FirstAttemptAt is when attempt 1 of the occurrence was claimed (the
 	// clock ClaimDue compared with): the start the ledger records.
 	FirstAttemptAt time.Time
+	// Kind is what the ledger records for the occurrence; "" means
+	// FireScheduled (ClaimDue's claims).
+	Kind FireKind
 }
 
 // FireStatus is the outcome of a fired occurrence.

@@ -71,7 +71,10 @@ type Task struct {
 	Jitter time.Duration
 
 	// Pause (Store.Pause, Store.Resume): a paused task is disabled, with
-	// when and why. Written only by Pause and Resume.
+	// when and why. Written only by Pause and Resume: Create stores none,
+	// and Update ignores these two fields and keeps the stored pause,
+	// except that an Update that enables the task ends its pause (and
+	// clears them in *t).
 	PausedAt    *time.Time
 	PauseReason string
 	// Version counts the stored row's changes (Create stores 1). Update with

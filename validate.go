@@ -111,6 +111,12 @@ func (t *Task) Validate() error {
 // ValidateID checks a task ID as Validate does for a non-empty one.
 func ValidateID(id string) error { return checkText("ID", id, MaxNameBytes, true) }
 
+// ValidatePauseReason checks a reason for Store.Pause: at most
+// MaxPauseReasonBytes of UTF-8 without NUL bytes; "" is allowed.
+func ValidatePauseReason(reason string) error {
+	return checkText("PauseReason", reason, MaxPauseReasonBytes, false)
+}
+
 // ValidateTime checks that at lies in the range every dialect stores
 // (years 1000 to 9999, UTC).
 func ValidateTime(field string, at time.Time) error {

@@ -51,6 +51,7 @@ func testUpdate(t *testing.T, s *suite) {
 			Args: []any{}, Kwargs: map[string]any{},
 			CreatedAt: created.CreatedAt, UpdatedAt: up.UpdatedAt, Version: created.Version + 1,
 		}
+		withDefaultPolicies(want)
 		diff(t, "Get after an Update that clears every optional field", want, got)
 	})
 

@@ -60,6 +60,8 @@ func normalize(t testing.TB, in *schedstore.Task) *schedstore.Task {
 	out.CreatedAt = taskrow.Time(in.CreatedAt)
 	out.UpdatedAt = taskrow.Time(in.UpdatedAt)
 	out.RetryDelay = in.RetryDelay.Truncate(time.Microsecond)
+	out.PausedAt = taskrow.TimePtr(in.PausedAt)
+	withDefaultPolicies(&out)
 	return &out
 }
 
@@ -141,4 +143,10 @@ func ids(tasks []*schedstore.Task) []string {
 func sortByID(tasks []*schedstore.Task) []*schedstore.Task {
 	slices.SortFunc(tasks, func(a, b *schedstore.Task) int { return strings.Compare(a.ID, b.ID) })
 	return tasks
+}
+
+// withDefaultPolicies sets t's zero policies to what they read back as.
+func withDefaultPolicies(t *schedstore.Task) {
+	misfire, maxCatchUp, overlap := taskrow.Policies(t)
+	t.Misfire, t.MaxCatchUp, t.Overlap = schedstore.MisfirePolicy(misfire), int(maxCatchUp), schedstore.OverlapPolicy(overlap)
 }

@@ -108,6 +108,10 @@ func (m *model) Update(ctx context.Context, t *schedstore.Task) error {
 	stored.LeaseOwner, stored.LeaseToken = old.LeaseOwner, old.LeaseToken
 	// The attempt count is the occurrence's, not the definition's.
 	stored.Attempts, stored.FirstAttemptAt = old.Attempts, old.FirstAttemptAt
+	// The pause is Pause's and Resume's, but enabling the task ends it.
+	if !r.Enabled {
+		stored.PausedAt, stored.PauseReason = old.PausedAt, old.PauseReason
+	}
 	if old.Fingerprint == r.Fingerprint {
 		stored.EnsureKey = old.EnsureKey
 	}

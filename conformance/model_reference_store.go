@@ -120,8 +120,13 @@ func (m *model) CompleteClaims(ctx context.Context, batch []schedstore.Completio
 		k := fireKey{r.ID, d.ScheduledFor.UnixMicro()}
 		_, fired := m.fires[k]
 		if !fired {
-			m.fires[k] = taskrow.NewFire(r.ID, d.ScheduledFor, c.Owner, &d.StartedAt, d.FinishedAt,
-				d.Status, int64(d.Attempts), d.Error)
+			m.fires[k] = modelFire(r.ID, c.Owner, d)
+		}
+		if d.SkippedCount > 0 {
+			s := d.SkippedFire()
+			if k := (fireKey{r.ID, s.ScheduledFor.UnixMicro()}); m.fires[k].TaskID == "" {
+				m.fires[k] = modelFire(r.ID, c.Owner, s)
+			}
 		}
 		errs[i] = taskrow.CompletionResult(c, true, !fired)
 	}
@@ -321,4 +326,60 @@ func (m *model) ListPage(ctx context.Context, after schedstore.Cursor, limit int
 // ListAllSeq is ListPage after ListPage, as every adapter does it.
 func (m *model) ListAllSeq(ctx context.Context, after schedstore.Cursor) iter.Seq2[*schedstore.Task, error] {
 	return taskrow.Pages(ctx, after, m.ListPage)
+}
+
+// modelFire is the ledger row a completion records (a zero StartedAt: none).
+func modelFire(id, owner string, d taskrow.Completion) schedstore.Fire {
+	var started *time.Time
+	if !d.StartedAt.IsZero() {
+		started = &d.StartedAt
+	}
+	f := taskrow.NewFire(id, d.ScheduledFor, owner, started, d.FinishedAt, d.Status, int64(d.Attempts), d.Error)
+	return taskrow.WithRun(f, d.Kind, int64(d.Occurrences), &d.LastScheduledFor)
+}
+
+func (m *model) Pause(ctx context.Context, id, reason string) (*schedstore.Task, error) {
+	if err := m.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if err := schedstore.ValidatePauseReason(reason); err != nil {
+		return nil, err
+	}
+	return m.setPause(id, func(t *schedstore.Task) (taskrow.PauseState, bool) {
+		return taskrow.Paused(t, reason, m.now()), true
+	})
+}
+
+func (m *model) Resume(ctx context.Context, id string) (*schedstore.Task, error) {
+	if err := m.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	return m.setPause(id, func(t *schedstore.Task) (taskrow.PauseState, bool) {
+		if t.Enabled && t.PausedAt == nil {
+			return taskrow.PauseState{}, false // an enabled task is left as it is
+		}
+		return taskrow.Resumed(t, m.now()), true
+	})
+}
+
+func (m *model) setPause(id string, decide func(*schedstore.Task) (taskrow.PauseState, bool)) (*schedstore.Task, error) {
+	r, ok := m.rows[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", schedstore.ErrNotFound, id)
+	}
+	t, err := r.Task()
+	if err != nil {
+		return nil, err
+	}
+	p, write := decide(t)
+	if !write {
+		return t, nil
+	}
+	r.Enabled, r.NextRunAt, r.PausedAt, r.PauseReason, r.UpdatedAt = p.Enabled, p.NextRunAt, p.PausedAt, p.PauseReason, p.UpdatedAt
+	r.Version++
+	m.rows[id] = r
+	p.Apply(t)
+	return t, nil
 }

@@ -113,6 +113,12 @@ func (r *modelRun) randomTask(id string) (*schedstore.Task, defKey) {
 		MaxRetries:  r.rng.IntN(2) * 3,
 		RetryDelay:  pickOne(r, randDelays),
 		Priority:    pickOne(r, randPrios),
+		// Policies, zero values (the defaults) included.
+		Misfire:      pickOne(r, []schedstore.MisfirePolicy{"", schedstore.MisfireOnce, schedstore.MisfireSkip, schedstore.MisfireAll}),
+		MaxCatchUp:   pickOne(r, []int{0, 1, 10, 500}),
+		MisfireGrace: pickOne(r, []time.Duration{0, time.Microsecond, 90 * time.Second}),
+		Overlap:      pickOne(r, []schedstore.OverlapPolicy{"", schedstore.OverlapSkip, schedstore.OverlapBufferOne}),
+		Jitter:       pickOne(r, []time.Duration{0, time.Second, schedstore.MaxJitter}),
 	}
 	t.TaskName, t.ScheduleType, t.Schedule, t.Args, t.Kwargs = r.spell(k)
 	if r.rng.IntN(4) != 0 {

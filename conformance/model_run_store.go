@@ -35,20 +35,22 @@ type claimPair struct{ b, m schedstore.Claim }
 
 func (r *modelRun) randomStoreCall() {
 	switch x := r.rng.IntN(100); {
-	case x < 30:
+	case x < 28:
 		r.claimDue()
-	case x < 42:
+	case x < 40:
 		r.completeClaim()
-	case x < 54:
+	case x < 52:
 		r.completeClaims()
-	case x < 60:
+	case x < 58:
 		r.renewClaims()
-	case x < 65:
+	case x < 63:
 		r.startRetry()
-	case x < 72:
+	case x < 70:
 		r.releaseClaim()
-	case x < 85:
+	case x < 80:
 		r.ensure()
+	case x < 85:
+		r.pauseOrResume()
 	case x < 94:
 		r.listFires(r.pickID(), pickOne(r, []int{-1, 0, 1, 2, 3}))
 	case x < 97:
@@ -398,4 +400,49 @@ func (r *modelRun) compareFires() {
 	for _, id := range slices.Sorted(maps.Keys(withFires)) {
 		r.listFires(id, 0)
 	}
+}
+
+// randPauseReasons ends with one that is too long.
+var randPauseReasons = []string{"", "deploy", "maintenance: ü", strings.Repeat("r", schedstore.MaxPauseReasonBytes+1)}
+
+// pauseOrResume calls Pause or Resume on the backend, then on the model at
+// the backend's clock (the UpdatedAt it wrote), so both compute the same
+// PausedAt and next slot.
+func (r *modelRun) pauseOrResume() {
+	id, resume, reason := r.pickID(), r.rng.IntN(2) == 0, pickOne(r, randPauseReasons)
+	call := func(s schedstore.Store) (*schedstore.Task, error) {
+		if resume {
+			return s.Resume(r.t.Context(), id)
+		}
+		return s.Pause(r.t.Context(), id, reason)
+	}
+	if resume {
+		r.note("Resume(%q)", id)
+	} else {
+		r.note("Pause(%q, %d bytes)", id, len(reason))
+	}
+	r.m.mu.Lock()
+	row, exists := r.m.rows[id]
+	r.m.mu.Unlock()
+	writes := exists && !(resume && row.Enabled && row.PausedAt == nil)
+	before := time.Now()
+	gotB, errB := call(r.st)
+	w := window{before, time.Now()}
+	if errB == nil && writes {
+		r.checkNow("UpdatedAt after Pause or Resume", gotB.UpdatedAt, w)
+		stamp := gotB.UpdatedAt
+		r.m.now = func() time.Time { return stamp }
+	}
+	gotM, errM := call(r.m)
+	r.m.now = time.Now
+	r.sameErr("Pause or Resume", errB, errM)
+	if errB != nil || errM != nil {
+		return
+	}
+	if writes {
+		delete(r.fuzzy, id)
+	} else {
+		r.reconcile(gotM, gotB)
+	}
+	r.diff("Pause or Resume", gotM, gotB)
 }

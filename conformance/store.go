@@ -19,6 +19,7 @@ func testStore(t *testing.T, s *suite) {
 		{"engine", testEngine},
 		{"ensure", testEnsure},
 		{"fires", testFires},
+		{"policy", testPolicy},
 		{"next_due", testNextDue},
 		{"pages", testPages},
 		{"arguments", testStoreArguments},

@@ -33,7 +33,7 @@ func testEngine(t *testing.T, s *suite) {
 		wantCompleted(t, st, []schedstore.Completion{{Claim: second, NextRun: at(base), FinishedAt: finished}}, nil)
 		diff(t, "ListFires after two attempts", []schedstore.Fire{{
 			TaskID: "job", ScheduledFor: past, Owner: "worker-b", StartedAt: at(past), FinishedAt: finished,
-			Status: schedstore.FireSucceeded, Attempts: 2,
+			Status: schedstore.FireSucceeded, Attempts: 2, Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: past,
 		}}, mustFires(t, st, "job", 0))
 	})
 
@@ -82,7 +82,7 @@ func testEngine(t *testing.T, s *suite) {
 		fires := mustFires(t, st, "job", 0)
 		diff(t, "ListFires after the retries", []schedstore.Fire{{
 			TaskID: "job", ScheduledFor: past, Owner: "worker-b", StartedAt: at(past), FinishedAt: past.Add(time.Minute),
-			Status: schedstore.FireFailed, Attempts: 4, Error: "gave up",
+			Status: schedstore.FireFailed, Attempts: 4, Error: "gave up", Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: past,
 		}}, fires)
 		wantIs(t, "StartRetry of the completed claim", startRetryErr(t, st, next), schedstore.ErrLeaseLost)
 	})
@@ -136,14 +136,14 @@ func testEngine(t *testing.T, s *suite) {
 
 		diff(t, "ListFires(j1)", []schedstore.Fire{{
 			TaskID: "j1", ScheduledFor: past, Owner: "worker-a", StartedAt: at(past), FinishedAt: finished,
-			Status: schedstore.FireFailed, Attempts: 2, Error: "boom",
+			Status: schedstore.FireFailed, Attempts: 2, Error: "boom", Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: past,
 		}}, mustFires(t, st, "j1", 0))
 		wantNoFires(t, st, "the stale completion", "j2")
 		diff(t, "Get(j2) after the stale completion", j2Before, mustGet(t, st, "j2"))
 		fires := mustFires(t, st, "j3", 0)
 		diff(t, "ListFires(j3)", []schedstore.Fire{{
 			TaskID: "j3", ScheduledFor: past, Owner: "worker-a", StartedAt: at(past),
-			Status: schedstore.FireSucceeded, Attempts: 5,
+			Status: schedstore.FireSucceeded, Attempts: 5, Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: past,
 		}}, fires, ignoreFinishedAt)
 		if len(fires) == 1 {
 			wantNow(t, "FinishedAt of a completion that gives none", fires[0].FinishedAt, before, after)

@@ -43,7 +43,8 @@ func testFires(t *testing.T, s *suite) {
 		var all []schedstore.Fire
 		for _, i := range []int{3, 2, 1, 0} {
 			all = append(all, schedstore.Fire{TaskID: "job", ScheduledFor: occ(i), Owner: "worker",
-				Status: schedstore.FireSucceeded, Attempts: 1})
+				Status: schedstore.FireSucceeded, Attempts: 1, Kind: schedstore.FireScheduled, Occurrences: 1,
+				LastScheduledFor: occ(i)})
 		}
 		for _, c := range []struct {
 			limit int

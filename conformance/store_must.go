@@ -96,7 +96,8 @@ func claimOf(want *schedstore.Task, owner string, now time.Time, leaseFor time.D
 // FinishedAt aside: a success after c's attempts.
 func fireOf(c schedstore.Claim) schedstore.Fire {
 	return schedstore.Fire{TaskID: c.Task.ID, ScheduledFor: c.ScheduledFor, Owner: c.Owner,
-		Status: schedstore.FireSucceeded, Attempts: max(c.Attempt, 1)}
+		Status: schedstore.FireSucceeded, Attempts: max(c.Attempt, 1),
+		Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: c.ScheduledFor}
 }
 
 func claimIDs(claims []schedstore.Claim) []string {

@@ -154,9 +154,12 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 			ID: []byte(c.ID), LeaseToken: c.Token, Owner: by,
 		})
 	}, func(c taskrow.Completion) (int64, error) {
+		started := nullTime(&c.StartedAt)
+		started.Valid = !c.StartedAt.IsZero() // a skipped row never started
 		return q.RecordFire(ctx, mysqldb.RecordFireParams{
-			TaskID: []byte(c.ID), ScheduledFor: c.ScheduledFor, Owner: owner, StartedAt: nullTime(&c.StartedAt),
+			TaskID: []byte(c.ID), ScheduledFor: c.ScheduledFor, Owner: owner, StartedAt: started,
 			FinishedAt: c.FinishedAt, Status: c.Status, Attempts: c.Attempts, Error: c.Error,
+			Kind: c.Kind, Occurrences: c.Occurrences, LastScheduledFor: nullTime(&c.LastScheduledFor),
 		})
 	})
 	if err != nil {
@@ -233,6 +236,16 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
 	n, err := again(ctx, func() (int64, error) { return d.q.PruneFires(ctx, before) })
 	return n, interpret("prune fires", "", err)
+}
+
+// SetPause is one statement, version-checked (version = version + 1
+// changes every matched row, so a match counts as affected). A deadlock
+// reruns it.
+func (d *dialect) SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (int64, error) {
+	params := mysqldb.SetTaskPauseParams{ID: []byte(id), Enabled: p.Enabled, NextRunAt: nullTime(p.NextRunAt),
+		PausedAt: nullTime(p.PausedAt), PauseReason: p.PauseReason, UpdatedAt: p.UpdatedAt, ExpectedVersion: expectedVersion}
+	n, err := again(ctx, func() (int64, error) { return d.q.SetTaskPause(ctx, params) })
+	return n, interpret("set pause", id, err)
 }
 
 func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {

@@ -22,6 +22,8 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: r.LeaseOwner.String,
 		Attempts: r.Attempts, FirstAttemptAt: timePtr(r.FirstAttemptAt),
+		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUs,
+		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: timePtr(r.PausedAt), PauseReason: r.PauseReason,
 	}
 }
 
@@ -32,20 +34,23 @@ func createParams(r taskrow.Row) mysqldb.CreateTaskParams {
 		LastRunAt: nullTime(r.LastRunAt), NextRunAt: nullTime(r.NextRunAt),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
-		Priority: r.Priority,
+		Priority: r.Priority, MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp,
+		MisfireGraceUs: r.MisfireGraceUS, OverlapPolicy: r.OverlapPolicy, JitterUs: r.JitterUS,
 	}
 }
 
 func updateParams(r taskrow.Row, expectedVersion int64) mysqldb.UpdateTaskParams {
 	c := createParams(r)
-	return mysqldb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+	return mysqldb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion,
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 // ensureParams sets the ensure key, the unique key that decides between
 // concurrent Ensure calls.
 func ensureParams(r taskrow.Row) mysqldb.EnsureTaskParams {
 	c := createParams(r)
-	return mysqldb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: sql.NullString{String: r.Fingerprint, Valid: true}}
+	return mysqldb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: sql.NullString{String: r.Fingerprint, Valid: true},
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 // sqlc ignores emit_pointers_for_null_types for MySQL, so nullable times
@@ -69,6 +74,6 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) mysqldb.Fi
 }
 
 func toFire(r mysqldb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, timePtr(r.StartedAt), r.FinishedAt, r.Status,
-		int64(r.Attempts), r.Error)
+	return taskrow.WithRun(taskrow.NewFire(string(r.TaskID), r.ScheduledFor, r.Owner, timePtr(r.StartedAt), r.FinishedAt,
+		r.Status, int64(r.Attempts), r.Error), r.Kind, int64(r.Occurrences), timePtr(r.LastScheduledFor))
 }

@@ -81,6 +81,16 @@ func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []task
 		p.StartedAts = append(p.StartedAts, c.StartedAt)
 		p.FinishedAts = append(p.FinishedAts, c.FinishedAt)
 		p.Errors = append(p.Errors, c.Error)
+		p.Kinds = append(p.Kinds, c.Kind)
+		p.OccurrenceCounts = append(p.OccurrenceCounts, c.Occurrences)
+		p.LastScheduledFors = append(p.LastScheduledFors, c.LastScheduledFor)
+		skippedFirst, skippedLast := c.SkippedFirst, c.SkippedLast
+		if c.SkippedCount == 0 { // placeholders: the array holds no NULL here
+			skippedFirst, skippedLast = c.ScheduledFor, c.ScheduledFor
+		}
+		p.SkippedFirsts = append(p.SkippedFirsts, skippedFirst)
+		p.SkippedLasts = append(p.SkippedLasts, skippedLast)
+		p.SkippedCounts = append(p.SkippedCounts, c.SkippedCount)
 	}
 	rows, err := d.q.CompleteClaims(ctx, p)
 	if err != nil {
@@ -133,6 +143,13 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
 	n, err := d.q.PruneFires(ctx, before)
 	return n, interpret("prune fires", "", err)
+}
+
+// SetPause is one statement, version-checked.
+func (d *dialect) SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (int64, error) {
+	n, err := d.q.SetTaskPause(ctx, pgdb.SetTaskPauseParams{ID: id, Enabled: p.Enabled, NextRunAt: p.NextRunAt,
+		PausedAt: p.PausedAt, PauseReason: p.PauseReason, UpdatedAt: p.UpdatedAt, ExpectedVersion: expectedVersion})
+	return n, interpret("set pause", id, err)
 }
 
 func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {

@@ -18,6 +18,8 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 		Attempts: r.Attempts, FirstAttemptAt: r.FirstAttemptAt,
+		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUs,
+		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: r.PausedAt, PauseReason: r.PauseReason,
 	}
 }
 
@@ -29,20 +31,23 @@ func createParams(r taskrow.Row) pgdb.CreateTaskParams {
 		Args: r.Args, Kwargs: r.Kwargs, DefinitionSha256: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: r.LastRunAt, NextRunAt: r.NextRunAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUs: r.RetryDelayUS,
-		Priority: r.Priority,
+		Priority: r.Priority, MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp,
+		MisfireGraceUs: r.MisfireGraceUS, OverlapPolicy: r.OverlapPolicy, JitterUs: r.JitterUS,
 	}
 }
 
 func updateParams(r taskrow.Row, expectedVersion int64) pgdb.UpdateTaskParams {
 	c := createParams(r)
-	return pgdb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+	return pgdb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion,
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 // ensureParams sets the ensure key, the unique key that decides between
 // concurrent Ensure calls.
 func ensureParams(r taskrow.Row) pgdb.EnsureTaskParams {
 	c := createParams(r)
-	return pgdb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: &r.Fingerprint}
+	return pgdb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: &r.Fingerprint,
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindTaskByDefinitionParams {
@@ -50,5 +55,6 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindT
 }
 
 func toFire(r pgdb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.StartedAt, r.FinishedAt, r.Status, int64(r.Attempts), r.Error)
+	return taskrow.WithRun(taskrow.NewFire(r.TaskID, r.ScheduledFor, r.Owner, r.StartedAt, r.FinishedAt, r.Status,
+		int64(r.Attempts), r.Error), r.Kind, int64(r.Occurrences), r.LastScheduledFor)
 }

@@ -85,10 +85,16 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 			ID: c.ID, LeaseToken: c.Token, Owner: &owner,
 		})
 	}, func(c taskrow.Completion) (int64, error) {
-		started := taskrow.Micros(c.StartedAt)
+		var started *int64
+		if !c.StartedAt.IsZero() {
+			us := taskrow.Micros(c.StartedAt)
+			started = &us
+		}
+		last := taskrow.Micros(c.LastScheduledFor)
 		return q.RecordFire(ctx, sqlitedb.RecordFireParams{
-			TaskID: c.ID, ScheduledForUs: taskrow.Micros(c.ScheduledFor), Owner: owner, StartedAtUs: &started,
+			TaskID: c.ID, ScheduledForUs: taskrow.Micros(c.ScheduledFor), Owner: owner, StartedAtUs: started,
 			FinishedAtUs: taskrow.Micros(c.FinishedAt), Status: c.Status, Attempts: int64(c.Attempts), Error: c.Error,
+			Kind: c.Kind, Occurrences: int64(c.Occurrences), LastScheduledForUs: &last,
 		})
 	})
 	if err != nil {
@@ -142,6 +148,14 @@ func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]
 func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
 	n, err := d.q.PruneFires(ctx, taskrow.Micros(before))
 	return n, interpret("prune fires", "", err)
+}
+
+// SetPause is one statement, version-checked.
+func (d *dialect) SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (int64, error) {
+	n, err := d.q.SetTaskPause(ctx, sqlitedb.SetTaskPauseParams{ID: id, Enabled: boolInt(p.Enabled),
+		NextRunAtUs: taskrow.MicrosPtr(p.NextRunAt), PausedAtUs: taskrow.MicrosPtr(p.PausedAt),
+		PauseReason: p.PauseReason, UpdatedAtUs: taskrow.Micros(p.UpdatedAt), ExpectedVersion: expectedVersion})
+	return n, interpret("set pause", id, err)
 }
 
 func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {

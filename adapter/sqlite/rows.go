@@ -20,6 +20,9 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: int32(r.MaxRetries), RetryDelayUS: r.RetryDelayUs,
 		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 		Attempts: int32(r.Attempts), FirstAttemptAt: taskrow.FromMicrosPtr(r.FirstAttemptAtUs),
+		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: int32(r.MaxCatchUp), MisfireGraceUS: r.MisfireGraceUs,
+		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: taskrow.FromMicrosPtr(r.PausedAtUs),
+		PauseReason: r.PauseReason,
 	}
 }
 
@@ -30,20 +33,23 @@ func createParams(r taskrow.Row) sqlitedb.CreateTaskParams {
 		LastRunAtUs: taskrow.MicrosPtr(r.LastRunAt), NextRunAtUs: taskrow.MicrosPtr(r.NextRunAt),
 		CreatedAtUs: taskrow.Micros(r.CreatedAt), UpdatedAtUs: taskrow.Micros(r.UpdatedAt),
 		Description: r.Description, MaxRetries: int64(r.MaxRetries), RetryDelayUs: r.RetryDelayUS,
-		Priority: int64(r.Priority),
+		Priority: int64(r.Priority), MisfirePolicy: r.MisfirePolicy, MaxCatchUp: int64(r.MaxCatchUp),
+		MisfireGraceUs: r.MisfireGraceUS, OverlapPolicy: r.OverlapPolicy, JitterUs: r.JitterUS,
 	}
 }
 
 func updateParams(r taskrow.Row, expectedVersion int64) sqlitedb.UpdateTaskParams {
 	c := createParams(r)
-	return sqlitedb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion}
+	return sqlitedb.UpdateTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, ExpectedVersion: expectedVersion,
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 // ensureParams sets the ensure key, the unique key that decides between
 // concurrent Ensure calls.
 func ensureParams(r taskrow.Row) sqlitedb.EnsureTaskParams {
 	c := createParams(r)
-	return sqlitedb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority}
+	return sqlitedb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority,
+		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
 // boolInt is SQLite's storage of a boolean (the schema allows 0 and 1).
@@ -59,6 +65,7 @@ func findParams(taskName, scheduleType, schedule, fingerprint string) sqlitedb.F
 }
 
 func toFire(r sqlitedb.ScheduledTaskFire) schedstore.Fire {
-	return taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicrosPtr(r.StartedAtUs),
+	f := taskrow.NewFire(r.TaskID, taskrow.FromMicros(r.ScheduledForUs), r.Owner, taskrow.FromMicrosPtr(r.StartedAtUs),
 		taskrow.FromMicros(r.FinishedAtUs), r.Status, r.Attempts, r.Error)
+	return taskrow.WithRun(f, r.Kind, r.Occurrences, taskrow.FromMicrosPtr(r.LastScheduledForUs))
 }

@@ -20,7 +20,8 @@ The schedule is checked as the library checks it; a bad one is refused with the
 field named and a hint, exit status 2, and nothing is written.`,
 		Example: `  schedstore add cron '*/5 * * * *' --task metrics.flush
   schedstore add interval 30s --task health.ping --priority 10
-  schedstore add once 2030-01-02T15:04:05Z --task promo.start --kwargs '{"code": "NY30"}'`,
+  schedstore add once 2030-01-02T15:04:05Z --task promo.start --kwargs '{"code": "NY30"}'
+  schedstore add cron '0 * * * *' --task sync --misfire all --max-catch-up 24 --jitter 30s`,
 	}
 	c.RunE = a.groupRunE(c)
 	c.AddCommand(
@@ -57,17 +58,17 @@ func (a *app) addKindCmd(typ schedstore.ScheduleType, use, short, long, example 
 		Args:    exactArgs(1),
 	}
 	c.RunE = a.action(func(ctx context.Context, args []string) error {
-		return a.add(ctx, &f, typ, args[0])
+		return a.add(ctx, c, &f, typ, args[0])
 	})
 	f.register(c)
 	return c
 }
 
-func (a *app) add(ctx context.Context, f *taskFlags, typ schedstore.ScheduleType, expr string) error {
+func (a *app) add(ctx context.Context, c *cobra.Command, f *taskFlags, typ schedstore.ScheduleType, expr string) error {
 	now := a.now()
 	// Everything is checked before the database is opened, so a refused
 	// task does not even create a SQLite file.
-	t, err := f.build(typ, expr, now)
+	t, err := f.build(c, typ, expr, now)
 	if err != nil {
 		return err
 	}

@@ -303,15 +303,6 @@ func (s *webServer) apiFires(w http.ResponseWriter, r *http.Request) {
 	writeAPI(w, http.StatusOK, fireViews(fires))
 }
 
-// describeAPIView is GET /api/v1/tasks/{id}/describe until the describe
-// command's --json shape is merged (LATER: reuse it): the task, its next
-// runs and its recent fires.
-type describeAPIView struct {
-	Task     taskView    `json:"task"`
-	NextRuns []time.Time `json:"next_runs"`
-	Fires    []fireView  `json:"fires"`
-}
-
 func (s *webServer) apiDescribe(w http.ResponseWriter, r *http.Request) {
 	t, err := s.store.Get(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -323,9 +314,8 @@ func (s *webServer) apiDescribe(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, err)
 		return
 	}
-	runs := nextRuns(t, pageNextRuns)
-	if runs == nil {
-		runs = []time.Time{}
-	}
-	writeAPI(w, http.StatusOK, describeAPIView{Task: viewOf(t), NextRuns: runs, Fires: fireViews(fires)})
+	// The same object as `schedstore describe ID --json`.
+	d := describeTask(t, pageNextRuns, time.Now())
+	d.RecentFires = fireViews(fires)
+	writeAPI(w, http.StatusOK, d)
 }

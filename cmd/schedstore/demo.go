@@ -75,7 +75,7 @@ func (a *app) demo(ctx context.Context, length time.Duration) error {
 	fmt.Fprintf(a.stdout, "Adding schedules to a throwaway SQLite database, %s:\n", path)
 	for _, d := range demoTasks {
 		f := taskFlags{task: d.name, maxRetries: schedstore.DefaultMaxRetries, retryDelay: schedstore.DefaultRetryDelay}
-		t, err := f.build(d.typ, d.expr(start), start)
+		t, err := f.build(nil, d.typ, d.expr(start), start)
 		if err != nil {
 			return err
 		}

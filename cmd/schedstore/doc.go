@@ -8,12 +8,24 @@
 //
 //	migrate up | down [N|all] | status | force V
 //	add cron EXPR | interval DURATION | once TIME  --task NAME [...]
+//	    [--misfire once|skip|all] [--max-catch-up N] [--misfire-grace D]
+//	    [--overlap skip|buffer_one] [--jitter D]
+//	set ID [--schedule EXPR] [--args --kwargs --priority --description]
+//	    [--max-retries --retry-delay] [the policy flags of add]
+//	pause ID [--reason TEXT], resume ID
 //	list [--enabled | --due]
-//	get ID, enable ID, disable ID, delete ID, clear --yes
+//	get ID, describe ID [--next N] [--fires N]
+//	enable ID, disable ID, delete ID, clear --yes
 //	run [--once] [--exec CMD] [--owner NAME] [--lease D] [--max-sleep D]
 //	fires ID [--limit N]
 //	serve [--addr HOST:PORT] [--token TOKEN]   the web page, the JSON API, metrics
 //	demo [--for D]
+//
+// set changes only the options given, writing at the version it read: if
+// the task changed in between (a scheduler advanced it), nothing is written
+// and it exits 1. pause disables a task and records when and why (list,
+// get and describe show it); resume enables it again at the next future
+// run time, without firing the runs missed while it was paused.
 //
 // # Database
 //
@@ -26,7 +38,7 @@
 //
 // # Output
 //
-// Read commands (list, get, migrate status) print a table or key: value
+// Read commands (list, get, describe, fires, migrate status) print a table or key: value
 // lines, or with --json a JSON document (task fields named as in the Flowrra
 // reference's to_dict). `run` prints one JSON line per fire on stdout and
 // logs with log/slog to stderr.
@@ -35,7 +47,9 @@
 //
 //	0  success
 //	1  runtime or database error, including an ID that does not exist
-//	   (get, enable, disable, delete) and an ID that already does (add --id)
+//	   (get, set, pause, resume, describe, enable, disable, delete), an ID
+//	   that already does (add --id), and a set that lost to a concurrent
+//	   change of the task
 //	2  usage or validation error: unknown command or flag, bad arguments,
 //	   a schedule or field the library refuses, an unusable database URL;
 //	   nothing was written

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -50,15 +51,7 @@ The ledger holds each occurrence once, however many schedulers run.`,
 		if asJSON {
 			return writeJSON(a.stdout, fireViews(fires))
 		}
-		now := a.now()
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SCHEDULED FOR (UTC)\tLATE\tTOOK\tSTATUS\tATTEMPTS\tOWNER\tERROR")
-		for _, f := range fires {
-			v := newFireView(f)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", when(&f.ScheduledFor, now),
-				orDash(v.Lateness), orDash(v.Duration), f.Status, f.Attempts, f.Owner, oneLine(f.Error, 80))
-		}
-		return tw.Flush()
+		return writeFires(a.stdout, fires, a.now())
 	})
 	return c
 }
@@ -77,11 +70,17 @@ type fireView struct {
 	Attempts     int        `json:"attempts"`
 	Owner        string     `json:"owner"`
 	Error        string     `json:"error"`
+	// kind: scheduled, manual or backfill. A missed or skipped row stands
+	// for occurrences occurrences, scheduled_for through last_scheduled_for.
+	Kind             string    `json:"kind"`
+	Occurrences      int       `json:"occurrences"`
+	LastScheduledFor time.Time `json:"last_scheduled_for"`
 }
 
 func newFireView(f schedstore.Fire) fireView {
 	v := fireView{TaskID: f.TaskID, ScheduledFor: f.ScheduledFor, StartedAt: f.StartedAt, FinishedAt: f.FinishedAt,
-		Status: string(f.Status), Attempts: f.Attempts, Owner: f.Owner, Error: f.Error}
+		Status: string(f.Status), Attempts: f.Attempts, Owner: f.Owner, Error: f.Error,
+		Kind: string(f.Kind), Occurrences: f.Occurrences, LastScheduledFor: f.LastScheduledFor}
 	if f.StartedAt != nil {
 		late := f.StartedAt.Sub(f.ScheduledFor).Round(time.Millisecond).String()
 		took := f.FinishedAt.Sub(*f.StartedAt).Round(time.Millisecond).String()
@@ -113,6 +112,31 @@ func oneLine(s string, n int) string {
 	}
 	if s == "" {
 		return "-"
+	}
+	return s
+}
+
+// writeFires prints ledger rows as a table. STATUS says how many
+// occurrences a missed or skipped row stands for ("missed x3") and the
+// kind of a fire not made by the schedule ("succeeded (manual)").
+func writeFires(w io.Writer, fires []schedstore.Fire, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCHEDULED FOR (UTC)\tLATE\tTOOK\tSTATUS\tATTEMPTS\tOWNER\tERROR")
+	for _, f := range fires {
+		v := newFireView(f)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", when(&f.ScheduledFor, now),
+			orDash(v.Lateness), orDash(v.Duration), fireStatusText(f), f.Attempts, f.Owner, oneLine(f.Error, 80))
+	}
+	return tw.Flush()
+}
+
+func fireStatusText(f schedstore.Fire) string {
+	s := string(f.Status)
+	if f.Occurrences > 1 {
+		s += fmt.Sprintf(" x%d", f.Occurrences)
+	}
+	if f.Kind != "" && f.Kind != schedstore.FireScheduled {
+		s += " (" + string(f.Kind) + ")"
 	}
 	return s
 }

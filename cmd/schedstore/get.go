@@ -58,16 +58,48 @@ func writeDetails(w io.Writer, t *schedstore.Task, now time.Time) error {
 		{"Next run", when(t.NextRunAt, now)},
 		{"Last run", when(t.LastRunAt, now)},
 		{"Enabled", yesNo(t.Enabled)},
+		{"Paused", pauseText(t, now)},
 		{"Priority", fmt.Sprint(t.Priority)},
 		{"Args", string(args)},
 		{"Kwargs", string(kwargs)},
 		{"Description", desc},
 		{"Max retries", fmt.Sprint(t.MaxRetries)},
 		{"Retry delay", t.RetryDelay.String()},
+		{"Misfire", misfireText(t)},
+		{"Overlap", string(t.Overlap)},
+		{"Jitter", durationOrNone(t.Jitter)},
 		{"Created", when(&t.CreatedAt, now)},
 		{"Updated", when(&t.UpdatedAt, now)},
 	} {
 		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
 	}
 	return tw.Flush()
+}
+
+// pauseText shows the pause: "no", or "since <when>: <reason>".
+func pauseText(t *schedstore.Task, now time.Time) string {
+	if t.PausedAt == nil {
+		return "no"
+	}
+	s := "since " + when(t.PausedAt, now)
+	if t.PauseReason != "" {
+		s += ": " + oneLine(t.PauseReason, 200)
+	}
+	return s
+}
+
+// misfireText shows the misfire policy with what bounds it.
+func misfireText(t *schedstore.Task) string {
+	s := string(t.Misfire)
+	if t.Misfire == schedstore.MisfireAll {
+		s += fmt.Sprintf(", at most %d", t.MaxCatchUp)
+	}
+	return s + ", grace " + durationOrNone(t.MisfireGrace)
+}
+
+func durationOrNone(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return d.String()
 }

@@ -234,9 +234,9 @@ func TestServeAPI(t *testing.T) {
 		}
 		r = h.api("GET", "/api/v1/tasks/reports.daily/describe", "")
 		wantStatus(t, "describe", r, http.StatusOK)
-		var desc describeAPIView
-		if err := json.Unmarshal([]byte(r.body), &desc); err != nil || desc.Task.ID != "reports.daily" ||
-			len(desc.NextRuns) != pageNextRuns || desc.Fires == nil {
+		var desc description
+		if err := json.Unmarshal([]byte(r.body), &desc); err != nil || desc.ID != "reports.daily" ||
+			len(desc.NextRuns) != pageNextRuns || desc.RecentFires == nil {
 			t.Errorf("describe: %v %s", err, r.body)
 		}
 

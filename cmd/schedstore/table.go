@@ -27,9 +27,19 @@ func newTable(w io.Writer) *tabwriter.Writer {
 	return tw
 }
 
-// writeRow prints one task's row of list's table.
+// writeRow prints one task's row of list's table. A paused task says
+// "paused" under ENABLED, and its pause reason follows the row: list
+// streams, so it cannot know ahead whether a column of reasons is needed.
 func writeRow(tw *tabwriter.Writer, t *schedstore.Task, now time.Time) {
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	enabled := yesNo(t.Enabled)
+	if t.PausedAt != nil {
+		enabled = "paused"
+	}
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s",
 		t.ID, t.TaskName, scheduleText(t), when(t.NextRunAt, now), when(t.LastRunAt, now),
-		yesNo(t.Enabled), strconv.Itoa(t.Priority))
+		enabled, strconv.Itoa(t.Priority))
+	if t.PausedAt != nil && t.PauseReason != "" {
+		fmt.Fprintf(tw, "\t%s", oneLine(t.PauseReason, 60))
+	}
+	fmt.Fprintln(tw)
 }

@@ -16,6 +16,7 @@ type taskFlags struct {
 	priority, maxRetries                int
 	retryDelay                          time.Duration
 	disabled, ifAbsent                  bool
+	policy                              policyFlags
 }
 
 func (f *taskFlags) register(c *cobra.Command) {
@@ -30,13 +31,14 @@ func (f *taskFlags) register(c *cobra.Command) {
 	fl.DurationVar(&f.retryDelay, "retry-delay", schedstore.DefaultRetryDelay, "delay before each retry (the same every time), e.g. 500ms or 1m")
 	fl.BoolVar(&f.disabled, "disabled", false, "store the task disabled (enable it later)")
 	fl.BoolVar(&f.ifAbsent, "if-absent", false, "if a task with the same name, schedule, args and kwargs exists, print its ID and store nothing")
+	f.policy.register(c)
 	_ = c.MarkFlagRequired("task")
 }
 
 // build returns the task to store, validated, with its first run time
 // computed at now. The schedule is stored as written (trimmed), so that
 // --if-absent matches the text a person or the Flowrra reference wrote.
-func (f *taskFlags) build(typ schedstore.ScheduleType, expr string, now time.Time) (*schedstore.Task, error) {
+func (f *taskFlags) build(c *cobra.Command, typ schedstore.ScheduleType, expr string, now time.Time) (*schedstore.Task, error) {
 	args, err := parseArgs(f.args)
 	if err != nil {
 		return nil, err
@@ -58,6 +60,7 @@ func (f *taskFlags) build(typ schedstore.ScheduleType, expr string, now time.Tim
 		RetryDelay:   f.retryDelay,
 		Priority:     f.priority,
 	}
+	f.policy.apply(c, t, false)
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}

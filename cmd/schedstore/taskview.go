@@ -27,6 +27,16 @@ type taskView struct {
 	MaxRetries   int            `json:"max_retries"`
 	RetryDelay   float64        `json:"retry_delay"`
 	Priority     int            `json:"priority"`
+	// Policies; durations as Go duration strings ("0s": none).
+	Misfire      string `json:"misfire"`
+	MaxCatchUp   int    `json:"max_catch_up"`
+	MisfireGrace string `json:"misfire_grace"`
+	Overlap      string `json:"overlap"`
+	Jitter       string `json:"jitter"`
+	// The pause (schedstore pause and resume).
+	Paused      bool       `json:"paused"`
+	PauseReason string     `json:"pause_reason"`
+	PausedAt    *time.Time `json:"paused_at"`
 }
 
 func viewOf(t *schedstore.Task) taskView {
@@ -36,6 +46,9 @@ func viewOf(t *schedstore.Task) taskView {
 		LastRunAt: utcPtr(t.LastRunAt), NextRunAt: utcPtr(t.NextRunAt),
 		CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 		MaxRetries: t.MaxRetries, RetryDelay: t.RetryDelay.Seconds(), Priority: t.Priority,
+		Misfire: string(t.Misfire), MaxCatchUp: t.MaxCatchUp, MisfireGrace: t.MisfireGrace.String(),
+		Overlap: string(t.Overlap), Jitter: t.Jitter.String(),
+		Paused: t.PausedAt != nil, PauseReason: t.PauseReason, PausedAt: utcPtr(t.PausedAt),
 	}
 	if v.Args == nil {
 		v.Args = []any{}

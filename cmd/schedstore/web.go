@@ -305,26 +305,6 @@ type fireRow struct {
 	Error     string
 }
 
-// nextRuns lists a task's next n run times: its NextRunAt, then the
-// schedule's following runs (schedule.NextN).
-func nextRuns(t *schedstore.Task, n int) []time.Time {
-	if t.NextRunAt == nil || !t.Enabled {
-		return nil
-	}
-	first := t.NextRunAt.UTC()
-	out := []time.Time{first}
-	sched, err := schedule.Parse(string(t.ScheduleType), t.Schedule)
-	if err != nil {
-		return out
-	}
-	for _, at := range schedule.NextN(sched, first, n-1) {
-		if at.After(out[len(out)-1]) {
-			out = append(out, at)
-		}
-	}
-	return out
-}
-
 func jsonText(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -351,8 +331,10 @@ func (s *webServer) pageTask(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewOf(t)
 	data := taskPage{Row: s.rowOf(t, last), Task: v, Args: jsonText(v.Args), Kwargs: jsonText(v.Kwargs)}
-	for _, at := range nextRuns(t, pageNextRuns) {
-		data.NextRuns = append(data.NextRuns, s.timeOf(&at))
+	for _, at := range describeTask(t, pageNextRuns, time.Now()).NextRuns {
+		if when, err := time.Parse(time.RFC3339Nano, at); err == nil {
+			data.NextRuns = append(data.NextRuns, s.timeOf(&when))
+		}
 	}
 	for _, f := range fires {
 		row := fireRow{Scheduled: s.timeOf(&f.ScheduledFor), Status: string(f.Status),

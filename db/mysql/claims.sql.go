@@ -109,13 +109,16 @@ const ensureTask = `-- name: EnsureTask :execrows
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     ?, ?, ?, ?,
     ?, ?, ?, ?,
     ?, ?, ?, ?,
     ?, ?, ?,
-    ?, ?
+    ?, ?, ?,
+    ?, ?, ?,
+    ?
 )
 `
 
@@ -137,6 +140,11 @@ type EnsureTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Insert with the definition's ensure key, after the adapter looked the definition up (a plain
@@ -163,6 +171,11 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	if err != nil {
 		return 0, err
@@ -262,7 +275,7 @@ func (q *Queries) LeasesHeld(ctx context.Context, arg LeasesHeldParams) ([]Lease
 }
 
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error FROM scheduled_task_fires
+SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error, kind, occurrences, last_scheduled_for FROM scheduled_task_fires
 WHERE task_id = ?
 ORDER BY scheduled_for DESC
 LIMIT ?
@@ -291,6 +304,9 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.Status,
 			&i.Attempts,
 			&i.Error,
+			&i.Kind,
+			&i.Occurrences,
+			&i.LastScheduledFor,
 		); err != nil {
 			return nil, err
 		}
@@ -319,27 +335,32 @@ func (q *Queries) PruneFires(ctx context.Context, olderThan time.Time) (int64, e
 
 const recordFire = `-- name: RecordFire :execrows
 INSERT IGNORE INTO scheduled_task_fires (
-    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error, kind,
+    occurrences, last_scheduled_for
 ) VALUES (
     ?, ?, ?, ?,
-    ?, ?, ?, ?
+    ?, ?, ?, ?,
+    ?, ?, ?
 )
 `
 
 type RecordFireParams struct {
-	TaskID       []byte
-	ScheduledFor time.Time
-	Owner        string
-	StartedAt    sql.NullTime
-	FinishedAt   time.Time
-	Status       string
-	Attempts     int32
-	Error        string
+	TaskID           []byte
+	ScheduledFor     time.Time
+	Owner            string
+	StartedAt        sql.NullTime
+	FinishedAt       time.Time
+	Status           string
+	Attempts         int32
+	Error            string
+	Kind             string
+	Occurrences      int32
+	LastScheduledFor sql.NullTime
 }
 
 // 0 rows: the ledger has this occurrence already (the primary key). IGNORE turns only that
 // into a warning here: the task row exists (AdvanceClaimedTask just updated it in this
-// transaction) and the values pass every check.
+// transaction) and the values pass every check. Also the skipped row of a completion.
 func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, recordFire,
 		arg.TaskID,
@@ -350,6 +371,9 @@ func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, 
 		arg.Status,
 		arg.Attempts,
 		arg.Error,
+		arg.Kind,
+		arg.Occurrences,
+		arg.LastScheduledFor,
 	)
 	if err != nil {
 		return 0, err
@@ -412,7 +436,7 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64
 }
 
 const selectDueForClaim = `-- name: SelectDueForClaim :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE enabled = TRUE AND priority IN (/*SLICE:priorities*/?) AND next_run_at <= ?
   AND (lease_until IS NULL OR lease_until <= ?)
 ORDER BY priority DESC, next_run_at, id
@@ -483,6 +507,13 @@ func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimPa
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}

@@ -36,6 +36,19 @@ type ScheduledTask struct {
 	AttemptFor     sql.NullTime
 	Attempts       int32
 	FirstAttemptAt sql.NullTime
+	// once, skip or all: occurrences missed while no scheduler ran
+	MisfirePolicy string
+	// misfire_policy all fires at most this many missed occurrences
+	MaxCatchUp int32
+	// misfire grace in microseconds; 0: no limit
+	MisfireGraceUs int64
+	// skip or buffer_one: occurrences due while the previous one runs
+	OverlapPolicy string
+	// maximum start delay in microseconds (schedule.Jitter)
+	JitterUs int64
+	// set by Store.Pause, cleared by Store.Resume; a paused task is disabled
+	PausedAt    sql.NullTime
+	PauseReason string
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -48,4 +61,10 @@ type ScheduledTaskFire struct {
 	Status       string
 	Attempts     int32
 	Error        string
+	// scheduled, manual (Trigger) or backfill
+	Kind string
+	// occurrences the row stands for (missed and skipped runs)
+	Occurrences int32
+	// last occurrence the row stands for; NULL: scheduled_for
+	LastScheduledFor sql.NullTime
 }

@@ -28,12 +28,15 @@ const createTask = `-- name: CreateTask :exec
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     ?, ?, ?, ?,
     ?, ?, ?, ?,
     ?, ?, ?, ?,
-    ?, ?, ?, ?
+    ?, ?, ?, ?,
+    ?, ?, ?,
+    ?, ?
 )
 `
 
@@ -54,6 +57,11 @@ type CreateTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Queries behind schedstore.Backend (MySQL / MariaDB). Each is one statement, so one round trip
@@ -78,6 +86,11 @@ func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	return err
 }
@@ -95,7 +108,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id []byte) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE definition_sha256 = ?
   AND task_name = ? AND schedule_type = ?
   AND schedule = ?
@@ -145,12 +158,19 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAt,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE id = ?
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE id = ?
 `
 
 func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error) {
@@ -181,12 +201,19 @@ func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error)
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAt,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -223,6 +250,13 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -238,7 +272,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE enabled = TRUE AND next_run_at <= ?
 ORDER BY priority DESC, next_run_at, id
 `
@@ -278,6 +312,13 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -293,7 +334,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
 `
 
 // MySQL has no NULLS LAST: sort on "is null" first.
@@ -331,6 +372,13 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -346,7 +394,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE created_at > ?
    OR (created_at = ? AND id > ?)
 ORDER BY created_at, id
@@ -402,6 +450,13 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -429,6 +484,43 @@ func (q *Queries) NextDue(ctx context.Context) (sql.NullTime, error) {
 	var next_run_at sql.NullTime
 	err := row.Scan(&next_run_at)
 	return next_run_at, err
+}
+
+const setTaskPause = `-- name: SetTaskPause :execrows
+UPDATE scheduled_tasks
+SET enabled = ?, next_run_at = ?,
+    paused_at = ?, pause_reason = ?,
+    updated_at = ?, version = version + 1
+WHERE id = ? AND version = ?
+`
+
+type SetTaskPauseParams struct {
+	Enabled         bool
+	NextRunAt       sql.NullTime
+	PausedAt        sql.NullTime
+	PauseReason     string
+	UpdatedAt       time.Time
+	ID              []byte
+	ExpectedVersion int64
+}
+
+// Pause and Resume: read, decide, then write only if the stored version is still the one read
+// (0 rows: ErrConflict or ErrNotFound; the caller reads again). version = version + 1 changes
+// every matched row, so a match counts as affected.
+func (q *Queries) SetTaskPause(ctx context.Context, arg SetTaskPauseParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, setTaskPause,
+		arg.Enabled,
+		arg.NextRunAt,
+		arg.PausedAt,
+		arg.PauseReason,
+		arg.UpdatedAt,
+		arg.ID,
+		arg.ExpectedVersion,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const taskExists = `-- name: TaskExists :one
@@ -487,6 +579,13 @@ SET task_name = ?,
     max_retries = ?,
     retry_delay_us = ?,
     priority = ?,
+    misfire_policy = ?,
+    max_catch_up = ?,
+    misfire_grace_us = ?,
+    overlap_policy = ?,
+    jitter_us = ?,
+    paused_at = IF(enabled, NULL, paused_at),
+    pause_reason = IF(enabled, '', pause_reason),
     version = version + 1
 WHERE id = ?
   AND (version = ? OR ? = 0)
@@ -507,6 +606,11 @@ type UpdateTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 	ID               []byte
 	ExpectedVersion  int64
 }
@@ -519,6 +623,8 @@ type UpdateTaskParams struct {
 // ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
 // definition the row no longer has. MySQL assigns left to right: it must precede
 // definition_sha256.
+// The pause (paused_at, pause_reason) is written only by Pause and Resume, but enabling a task
+// ends its pause: those two follow enabled, and see its new value.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateTask,
 		arg.TaskName,
@@ -536,6 +642,11 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 		arg.ID,
 		arg.ExpectedVersion,
 		arg.ExpectedVersion,

@@ -39,7 +39,7 @@ SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token
     attempt_for = t.next_run_at
 FROM due
 WHERE t.id = due.id
-RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at
+RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at, t.misfire_policy, t.max_catch_up, t.misfire_grace_us, t.overlap_policy, t.jitter_us, t.paused_at, t.pause_reason
 `
 
 type ClaimDueTasksParams struct {
@@ -111,6 +111,13 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -130,7 +137,12 @@ WITH c AS (
         unnest($5::boolean[]) AS keep_enabled, unnest($6::text[]) AS status,
         unnest($7::integer[]) AS attempts,
         unnest($8::timestamptz[]) AS started_at,
-        unnest($9::timestamptz[]) AS finished_at, unnest($10::text[]) AS error
+        unnest($9::timestamptz[]) AS finished_at, unnest($10::text[]) AS error,
+        unnest($11::text[]) AS kind, unnest($12::integer[]) AS occurrences,
+        unnest($13::timestamptz[]) AS last_scheduled_for,
+        unnest($14::timestamptz[]) AS skipped_first,
+        unnest($15::timestamptz[]) AS skipped_last,
+        unnest($16::integer[]) AS skipped_count
 ), done AS (
     UPDATE scheduled_tasks AS t
     SET last_run_at = c.scheduled_for,
@@ -139,34 +151,50 @@ WITH c AS (
         lease_owner = NULL, lease_until = NULL,
         version = t.version + 1, updated_at = c.finished_at
     FROM c
-    WHERE t.id = c.id AND t.lease_token = c.token AND t.lease_owner = $11
+    WHERE t.id = c.id AND t.lease_token = c.token AND t.lease_owner = $17
     RETURNING t.id, t.lease_token
 ), fire AS (
     INSERT INTO scheduled_task_fires (
-        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error, kind,
+        occurrences, last_scheduled_for
     )
-    SELECT c.id, c.scheduled_for, $11, c.started_at, c.finished_at, c.status, c.attempts, c.error
+    SELECT c.id, c.scheduled_for, $17, c.started_at, c.finished_at, c.status, c.attempts,
+        c.error, c.kind, c.occurrences, c.last_scheduled_for
     FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
+    UNION ALL
+    SELECT c.id, c.skipped_first, $17, NULL::timestamptz, c.finished_at, 'skipped'::text,
+        1::integer, ''::text, 'scheduled'::text, c.skipped_count, c.skipped_last
+    FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
+    WHERE c.skipped_count > 0
     ON CONFLICT (task_id, scheduled_for) DO NOTHING
-    RETURNING task_id
+    RETURNING task_id, scheduled_for
 )
 SELECT done.id::text AS id, done.lease_token::bigint AS lease_token,
-    EXISTS (SELECT 1 FROM fire WHERE fire.task_id = done.id) AS recorded
+    EXISTS (
+        SELECT 1 FROM fire JOIN c ON c.id = fire.task_id AND c.scheduled_for = fire.scheduled_for
+        WHERE fire.task_id = done.id AND c.token = done.lease_token
+    ) AS recorded
 FROM done
 `
 
 type CompleteClaimsParams struct {
-	Ids           []string
-	Tokens        []int64
-	ScheduledFors []time.Time
-	NextRunAts    []time.Time
-	KeepEnableds  []bool
-	Statuses      []string
-	AttemptCounts []int32
-	StartedAts    []time.Time
-	FinishedAts   []time.Time
-	Errors        []string
-	Owner         *string
+	Ids               []string
+	Tokens            []int64
+	ScheduledFors     []time.Time
+	NextRunAts        []time.Time
+	KeepEnableds      []bool
+	Statuses          []string
+	AttemptCounts     []int32
+	StartedAts        []time.Time
+	FinishedAts       []time.Time
+	Errors            []string
+	Kinds             []string
+	OccurrenceCounts  []int32
+	LastScheduledFors []time.Time
+	SkippedFirsts     []time.Time
+	SkippedLasts      []time.Time
+	SkippedCounts     []int32
+	Owner             *string
 }
 
 type CompleteClaimsRow struct {
@@ -179,7 +207,9 @@ type CompleteClaimsRow struct {
 // only while its fencing token is current, and record the occurrence with its outcome unless
 // the ledger has it already. A stale claim matches no row and fails alone; the others commit.
 // The arrays are parallel, one element per claim (several unnest calls in one SELECT list run
-// in step); keep_enabled false means no next run.
+// in step); keep_enabled false means no next run. A claim whose skipped_count is above 0 also
+// records the occurrences skipped while it ran, as one skipped row keyed by skipped_first
+// (the same INSERT, so the same ON CONFLICT); recorded is about the claimed occurrence only.
 func (q *Queries) CompleteClaims(ctx context.Context, arg CompleteClaimsParams) ([]CompleteClaimsRow, error) {
 	rows, err := q.db.Query(ctx, completeClaims,
 		arg.Ids,
@@ -192,6 +222,12 @@ func (q *Queries) CompleteClaims(ctx context.Context, arg CompleteClaimsParams) 
 		arg.StartedAts,
 		arg.FinishedAts,
 		arg.Errors,
+		arg.Kinds,
+		arg.OccurrenceCounts,
+		arg.LastScheduledFors,
+		arg.SkippedFirsts,
+		arg.SkippedLasts,
+		arg.SkippedCounts,
 		arg.Owner,
 	)
 	if err != nil {
@@ -233,12 +269,14 @@ const ensureTask = `-- name: EnsureTask :execrows
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 )
 SELECT $1, $2, $3, $4, $5::jsonb, $6::jsonb,
     $7, $8, $9, $10::timestamptz,
     $11::timestamptz, $12::timestamptz, $13::timestamptz,
-    $14, $15, $16, $17
+    $14, $15, $16, $17, $18::text,
+    $19::integer, $20::bigint, $21::text, $22::bigint
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = $7 AND s.task_name = $2
@@ -265,6 +303,11 @@ type EnsureTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
@@ -288,6 +331,11 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	if err != nil {
 		return 0, err
@@ -296,7 +344,7 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 }
 
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error FROM scheduled_task_fires
+SELECT task_id, scheduled_for, owner, finished_at, started_at, status, attempts, error, kind, occurrences, last_scheduled_for FROM scheduled_task_fires
 WHERE task_id = $1
 ORDER BY scheduled_for DESC
 LIMIT $2
@@ -325,6 +373,9 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.Status,
 			&i.Attempts,
 			&i.Error,
+			&i.Kind,
+			&i.Occurrences,
+			&i.LastScheduledFor,
 		); err != nil {
 			return nil, err
 		}

@@ -38,6 +38,17 @@ type ScheduledTask struct {
 	// attempts started for the occurrence attempt_for
 	Attempts       int32
 	FirstAttemptAt *time.Time
+	// once, skip or all: occurrences missed while no scheduler ran
+	MisfirePolicy string
+	MaxCatchUp    int32
+	// misfire grace in microseconds; 0: no limit
+	MisfireGraceUs int64
+	OverlapPolicy  string
+	// maximum start delay in microseconds (schedule.Jitter)
+	JitterUs int64
+	// set by Store.Pause, cleared by Store.Resume; a paused task is disabled
+	PausedAt    *time.Time
+	PauseReason string
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -51,4 +62,9 @@ type ScheduledTaskFire struct {
 	Status     string
 	Attempts   int32
 	Error      string
+	Kind       string
+	// occurrences the row stands for (missed and skipped runs)
+	Occurrences int32
+	// last occurrence the row stands for; NULL: scheduled_for
+	LastScheduledFor *time.Time
 }

@@ -27,11 +27,13 @@ const createTask = `-- name: CreateTask :exec
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     $1, $2, $3, $4, $5, $6, $7, $8,
     $9, $10, $11, $12, $13, $14,
-    $15, $16
+    $15, $16, $17, $18, $19,
+    $20, $21
 )
 `
 
@@ -52,6 +54,11 @@ type CreateTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Queries behind schedstore.Backend (PostgreSQL). Each is one statement, so one round trip.
@@ -75,6 +82,11 @@ func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	return err
 }
@@ -92,7 +104,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE definition_sha256 = $1
   AND task_name = $2 AND schedule_type = $3 AND schedule = $4
 ORDER BY created_at, id
@@ -141,12 +153,19 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAt,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE id = $1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE id = $1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -177,12 +196,19 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAt,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -219,6 +245,13 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -231,7 +264,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE enabled AND next_run_at <= $1
 ORDER BY priority DESC, next_run_at, id
 `
@@ -271,6 +304,13 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -283,7 +323,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
 `
 
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -320,6 +360,13 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -332,7 +379,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
 WHERE (created_at, id) > ($1::timestamptz, $2::text)
 ORDER BY created_at, id
 LIMIT $3
@@ -382,6 +429,13 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAt,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -406,6 +460,42 @@ func (q *Queries) NextDue(ctx context.Context) (time.Time, error) {
 	var next_run_at time.Time
 	err := row.Scan(&next_run_at)
 	return next_run_at, err
+}
+
+const setTaskPause = `-- name: SetTaskPause :execrows
+UPDATE scheduled_tasks
+SET enabled = $1, next_run_at = $2::timestamptz,
+    paused_at = $3::timestamptz, pause_reason = $4,
+    updated_at = $5, version = version + 1
+WHERE id = $6 AND version = $7
+`
+
+type SetTaskPauseParams struct {
+	Enabled         bool
+	NextRunAt       *time.Time
+	PausedAt        *time.Time
+	PauseReason     string
+	UpdatedAt       time.Time
+	ID              string
+	ExpectedVersion int64
+}
+
+// Pause and Resume: read, decide, then write only if the stored version is still the one read
+// (0 rows: ErrConflict or ErrNotFound; the caller reads again).
+func (q *Queries) SetTaskPause(ctx context.Context, arg SetTaskPauseParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setTaskPause,
+		arg.Enabled,
+		arg.NextRunAt,
+		arg.PausedAt,
+		arg.PauseReason,
+		arg.UpdatedAt,
+		arg.ID,
+		arg.ExpectedVersion,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const taskExists = `-- name: TaskExists :one
@@ -464,8 +554,15 @@ SET task_name = $1,
     max_retries = $12,
     retry_delay_us = $13,
     priority = $14,
+    misfire_policy = $15,
+    max_catch_up = $16,
+    misfire_grace_us = $17,
+    overlap_policy = $18,
+    jitter_us = $19,
+    paused_at = CASE WHEN $7 THEN NULL ELSE paused_at END,
+    pause_reason = CASE WHEN $7 THEN '' ELSE pause_reason END,
     version = version + 1
-WHERE id = $15 AND (version = $16 OR $16 = 0)
+WHERE id = $20 AND (version = $21 OR $21 = 0)
 `
 
 type UpdateTaskParams struct {
@@ -483,13 +580,19 @@ type UpdateTaskParams struct {
 	MaxRetries       int32
 	RetryDelayUs     int64
 	Priority         int32
+	MisfirePolicy    string
+	MaxCatchUp       int32
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 	ID               string
 	ExpectedVersion  int64
 }
 
 // expected_version 0: last writer wins; else only if the stored version is still the caller's
 // (0 rows: ErrConflict or ErrNotFound). ensure_sha256 goes when the definition changes, so
-// Ensure's unique key never names a definition the row no longer has.
+// Ensure's unique key never names a definition the row no longer has. The pause (paused_at,
+// pause_reason) is written only by Pause and Resume, but enabling a task ends its pause.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.Exec(ctx, updateTask,
 		arg.TaskName,
@@ -506,6 +609,11 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 		arg.ID,
 		arg.ExpectedVersion,
 	)

@@ -64,7 +64,7 @@ WHERE id IN (
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT ?4
 )
-RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us
+RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason
 `
 
 type ClaimDueTasksParams struct {
@@ -136,6 +136,13 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAtUs,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -154,13 +161,16 @@ const ensureTask = `-- name: EnsureTask :execrows
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description,
-    max_retries, retry_delay_us, priority
+    max_retries, retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us,
+    overlap_policy, jitter_us
 )
 SELECT ?1, ?2, ?3, ?4,
     ?5, ?6, ?7, ?8,
     ?9, ?10, ?11,
     ?12, ?13, ?14,
-    ?15, ?16, ?17
+    ?15, ?16, ?17,
+    ?18, ?19, ?20,
+    ?21, ?22
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = ?7 AND s.task_name = ?2
@@ -187,6 +197,11 @@ type EnsureTaskParams struct {
 	MaxRetries       int64
 	RetryDelayUs     int64
 	Priority         int64
+	MisfirePolicy    string
+	MaxCatchUp       int64
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
@@ -210,6 +225,11 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	if err != nil {
 		return 0, err
@@ -218,7 +238,7 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 }
 
 const listFires = `-- name: ListFires :many
-SELECT task_id, scheduled_for_us, owner, finished_at_us, started_at_us, status, attempts, error FROM scheduled_task_fires
+SELECT task_id, scheduled_for_us, owner, finished_at_us, started_at_us, attempts, error, kind, occurrences, last_scheduled_for_us, status FROM scheduled_task_fires
 WHERE task_id = ?1
 ORDER BY scheduled_for_us DESC
 LIMIT ?2
@@ -244,9 +264,12 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 			&i.Owner,
 			&i.FinishedAtUs,
 			&i.StartedAtUs,
-			&i.Status,
 			&i.Attempts,
 			&i.Error,
+			&i.Kind,
+			&i.Occurrences,
+			&i.LastScheduledForUs,
+			&i.Status,
 		); err != nil {
 			return nil, err
 		}
@@ -275,26 +298,32 @@ func (q *Queries) PruneFires(ctx context.Context, olderThanUs int64) (int64, err
 
 const recordFire = `-- name: RecordFire :execrows
 INSERT INTO scheduled_task_fires (
-    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error
+    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error,
+    kind, occurrences, last_scheduled_for_us
 ) VALUES (
     ?1, ?2, ?3, ?4,
-    ?5, ?6, ?7, ?8
+    ?5, ?6, ?7, ?8,
+    ?9, ?10, ?11
 )
 ON CONFLICT (task_id, scheduled_for_us) DO NOTHING
 `
 
 type RecordFireParams struct {
-	TaskID         string
-	ScheduledForUs int64
-	Owner          string
-	StartedAtUs    *int64
-	FinishedAtUs   int64
-	Status         string
-	Attempts       int64
-	Error          string
+	TaskID             string
+	ScheduledForUs     int64
+	Owner              string
+	StartedAtUs        *int64
+	FinishedAtUs       int64
+	Status             string
+	Attempts           int64
+	Error              string
+	Kind               string
+	Occurrences        int64
+	LastScheduledForUs *int64
 }
 
-// 0 rows: the ledger has this occurrence already (the primary key).
+// 0 rows: the ledger has this occurrence already (the primary key). Also the skipped row of a
+// completion.
 func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, recordFire,
 		arg.TaskID,
@@ -305,6 +334,9 @@ func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, 
 		arg.Status,
 		arg.Attempts,
 		arg.Error,
+		arg.Kind,
+		arg.Occurrences,
+		arg.LastScheduledForUs,
 	)
 	if err != nil {
 		return 0, err

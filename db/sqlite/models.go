@@ -29,17 +29,27 @@ type ScheduledTask struct {
 	AttemptForUs     *int64
 	Attempts         int64
 	FirstAttemptAtUs *int64
+	MisfirePolicy    string
+	MaxCatchUp       int64
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
+	PausedAtUs       *int64
+	PauseReason      string
 }
 
 type ScheduledTaskFire struct {
-	TaskID         string
-	ScheduledForUs int64
-	Owner          string
-	FinishedAtUs   int64
-	StartedAtUs    *int64
-	Status         string
-	Attempts       int64
-	Error          string
+	TaskID             string
+	ScheduledForUs     int64
+	Owner              string
+	FinishedAtUs       int64
+	StartedAtUs        *int64
+	Attempts           int64
+	Error              string
+	Kind               string
+	Occurrences        int64
+	LastScheduledForUs *int64
+	Status             string
 }
 
 type ScheduledTaskPriority struct {

@@ -26,13 +26,16 @@ const createTask = `-- name: CreateTask :exec
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     ?1, ?2, ?3, ?4,
     ?5, ?6, ?7, ?8,
     ?9, ?10, ?11,
     ?12, ?13, ?14,
-    ?15, ?16
+    ?15, ?16, ?17,
+    ?18, ?19, ?20,
+    ?21
 )
 `
 
@@ -53,6 +56,11 @@ type CreateTaskParams struct {
 	MaxRetries       int64
 	RetryDelayUs     int64
 	Priority         int64
+	MisfirePolicy    string
+	MaxCatchUp       int64
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 }
 
 // Queries behind schedstore.Backend (SQLite). Times are *_us columns: Unix microseconds.
@@ -76,6 +84,11 @@ func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 	)
 	return err
 }
@@ -93,7 +106,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
 WHERE definition_sha256 = ?1
   AND task_name = ?2 AND schedule_type = ?3
   AND schedule = ?4
@@ -143,12 +156,19 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.AttemptForUs,
 		&i.Attempts,
 		&i.FirstAttemptAtUs,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAtUs,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks WHERE id = ?1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks WHERE id = ?1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -179,12 +199,19 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.AttemptForUs,
 		&i.Attempts,
 		&i.FirstAttemptAtUs,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAtUs,
+		&i.PauseReason,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks ORDER BY created_at_us, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks ORDER BY created_at_us, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -221,6 +248,13 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAtUs,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -236,7 +270,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us <= ?1
 ORDER BY priority DESC, next_run_at_us, id
 `
@@ -276,6 +310,13 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAtUs,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -291,7 +332,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
 `
 
 // "enabled = 1" literally, to match the partial index's WHERE.
@@ -329,6 +370,13 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAtUs,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -344,7 +392,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
 WHERE (created_at_us, id) > (?1, CAST(?2 AS TEXT))
 ORDER BY created_at_us, id
 LIMIT ?3
@@ -394,6 +442,13 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.MisfirePolicy,
+			&i.MaxCatchUp,
+			&i.MisfireGraceUs,
+			&i.OverlapPolicy,
+			&i.JitterUs,
+			&i.PausedAtUs,
+			&i.PauseReason,
 		); err != nil {
 			return nil, err
 		}
@@ -421,6 +476,42 @@ func (q *Queries) NextDue(ctx context.Context) (*int64, error) {
 	var next_run_at_us *int64
 	err := row.Scan(&next_run_at_us)
 	return next_run_at_us, err
+}
+
+const setTaskPause = `-- name: SetTaskPause :execrows
+UPDATE scheduled_tasks
+SET enabled = ?1, next_run_at_us = ?2,
+    paused_at_us = ?3, pause_reason = ?4,
+    updated_at_us = ?5, version = version + 1
+WHERE id = ?6 AND version = ?7
+`
+
+type SetTaskPauseParams struct {
+	Enabled         int64
+	NextRunAtUs     *int64
+	PausedAtUs      *int64
+	PauseReason     string
+	UpdatedAtUs     int64
+	ID              string
+	ExpectedVersion int64
+}
+
+// Pause and Resume: read, decide, then write only if the stored version is still the one read
+// (0 rows: ErrConflict or ErrNotFound; the caller reads again).
+func (q *Queries) SetTaskPause(ctx context.Context, arg SetTaskPauseParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, setTaskPause,
+		arg.Enabled,
+		arg.NextRunAtUs,
+		arg.PausedAtUs,
+		arg.PauseReason,
+		arg.UpdatedAtUs,
+		arg.ID,
+		arg.ExpectedVersion,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const taskExists = `-- name: TaskExists :one
@@ -479,9 +570,16 @@ SET task_name = ?1,
     max_retries = ?12,
     retry_delay_us = ?13,
     priority = ?14,
+    misfire_policy = ?15,
+    max_catch_up = ?16,
+    misfire_grace_us = ?17,
+    overlap_policy = ?18,
+    jitter_us = ?19,
+    paused_at_us = CASE WHEN ?7 = 1 THEN NULL ELSE paused_at_us END,
+    pause_reason = CASE WHEN ?7 = 1 THEN '' ELSE pause_reason END,
     version = version + 1
-WHERE id = ?15
-  AND (version = ?16 OR ?16 = 0)
+WHERE id = ?20
+  AND (version = ?21 OR ?21 = 0)
 `
 
 type UpdateTaskParams struct {
@@ -499,6 +597,11 @@ type UpdateTaskParams struct {
 	MaxRetries       int64
 	RetryDelayUs     int64
 	Priority         int64
+	MisfirePolicy    string
+	MaxCatchUp       int64
+	MisfireGraceUs   int64
+	OverlapPolicy    string
+	JitterUs         int64
 	ID               string
 	ExpectedVersion  int64
 }
@@ -506,7 +609,8 @@ type UpdateTaskParams struct {
 // expected_version 0: last writer wins; else only if the stored version is still the caller's
 // (0 rows: ErrConflict or ErrNotFound).
 // ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
-// definition the row no longer has.
+// definition the row no longer has. The pause (paused_at_us, pause_reason) is written only by
+// Pause and Resume, but enabling a task ends its pause.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateTask,
 		arg.TaskName,
@@ -523,6 +627,11 @@ func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, 
 		arg.MaxRetries,
 		arg.RetryDelayUs,
 		arg.Priority,
+		arg.MisfirePolicy,
+		arg.MaxCatchUp,
+		arg.MisfireGraceUs,
+		arg.OverlapPolicy,
+		arg.JitterUs,
 		arg.ID,
 		arg.ExpectedVersion,
 	)

@@ -80,6 +80,9 @@ type Dialect interface {
 	ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error)
 	// PruneFires deletes the fires recorded before before and returns how many.
 	PruneFires(ctx context.Context, before time.Time) (int64, error)
+	// SetPause writes p to the task id where its version is
+	// expectedVersion, bumping it, and returns how many rows matched.
+	SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (matched int64, err error)
 	// NextDue returns the earliest NextRunAt of an enabled task; ok is
 	// false when none has one.
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)

@@ -208,7 +208,10 @@ func MatchCompleted(batch []taskrow.Completion, n int, row func(int) (id string,
 // CompleteEach is CompleteClaims for a dialect that writes a completion as
 // two statements (advance the task, then record the fire) inside the one
 // transaction the dialect has begun: advance reports whether the token was
-// current, record whether the ledger took the fire.
+// current, record whether the ledger took the fire. A completion with
+// skipped occurrences records their row too (c.SkippedFire(), a zero
+// StartedAt), after its own; whether the ledger took that one does not
+// matter.
 func CompleteEach(batch []taskrow.Completion, advance, record func(taskrow.Completion) (int64, error)) ([]taskrow.Completed, error) {
 	out := make([]taskrow.Completed, len(batch))
 	for i, c := range batch {
@@ -222,6 +225,11 @@ func CompleteEach(batch []taskrow.Completion, advance, record func(taskrow.Compl
 		recorded, err := record(c)
 		if err != nil {
 			return nil, err
+		}
+		if c.SkippedCount > 0 {
+			if _, err := record(c.SkippedFire()); err != nil {
+				return nil, err
+			}
 		}
 		out[i] = taskrow.Completed{Advanced: true, Recorded: recorded > 0}
 	}

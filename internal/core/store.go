@@ -399,6 +399,73 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return s.d.NextDue(ctx)
 }
 
+// pauseAttempts bounds how often Pause and Resume read again after a
+// concurrent write changed the task between their read and their write.
+const pauseAttempts = 10
+
+// Pause implements schedstore.Store.
+func (s *Store) Pause(ctx context.Context, id, reason string) (*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	if err := schedstore.ValidatePauseReason(reason); err != nil {
+		return nil, err
+	}
+	return s.setPause(ctx, id, "pause", func(t *schedstore.Task, now time.Time) (taskrow.PauseState, bool) {
+		return taskrow.Paused(t, reason, now), true
+	})
+}
+
+// Resume implements schedstore.Store. An enabled task (so not paused) is
+// returned as it is, unchanged.
+func (s *Store) Resume(ctx context.Context, id string) (*schedstore.Task, error) {
+	if err := s.guard.Enter(ctx); err != nil {
+		return nil, err
+	}
+	return s.setPause(ctx, id, "resume", func(t *schedstore.Task, now time.Time) (taskrow.PauseState, bool) {
+		if t.Enabled && t.PausedAt == nil {
+			return taskrow.PauseState{}, false
+		}
+		return taskrow.Resumed(t, now), true
+	})
+}
+
+// setPause reads the task, lets decide what to write (write false: nothing)
+// and writes it only if the task's version is still the one read; a
+// concurrent write in between makes it read again.
+func (s *Store) setPause(ctx context.Context, id, op string,
+	decide func(t *schedstore.Task, now time.Time) (p taskrow.PauseState, write bool)) (*schedstore.Task, error) {
+	if schedstore.ValidateID(id) != nil {
+		return nil, taskrow.NotFound(id) // no such row can exist
+	}
+	for range pauseAttempts {
+		r, err := s.d.GetTask(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		t, err := r.Task()
+		if err != nil {
+			return nil, err
+		}
+		p, write := decide(t, s.opts.Now())
+		if !write {
+			return t, nil
+		}
+		n, err := s.d.SetPause(ctx, id, p, r.Version)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			p.Apply(t)
+			return t, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("%w: %s task %q: it kept changing under concurrent writes", schedstore.ErrConflict, op, id)
+}
+
 // Handle is a Store with the database handle it runs on, for a dialect
 // package's Store type to embed: DB returns the handle.
 type Handle[H any] struct {

@@ -120,6 +120,24 @@ type Completion struct {
 	StartedAt    time.Time
 	FinishedAt   time.Time
 	Error        string
+	Kind         string
+	// The occurrences the ledger row stands for: ScheduledFor through
+	// LastScheduledFor (equal for one).
+	Occurrences      int32
+	LastScheduledFor time.Time
+	// SkippedCount > 0: record a skipped row too, for SkippedFirst through
+	// SkippedLast.
+	SkippedFirst, SkippedLast time.Time
+	SkippedCount              int32
+}
+
+// SkippedFire is the skipped row c records besides its own (when
+// SkippedCount > 0), as a completion of its own: status skipped, kind
+// scheduled, one attempt, no start (a zero StartedAt is stored as NULL).
+func (c Completion) SkippedFire() Completion {
+	return Completion{ID: c.ID, Token: c.Token, ScheduledFor: c.SkippedFirst, Status: string(schedstore.FireSkipped),
+		Attempts: 1, FinishedAt: c.FinishedAt, Kind: string(schedstore.FireScheduled),
+		Occurrences: c.SkippedCount, LastScheduledFor: c.SkippedLast}
 }
 
 // Completed is what CompleteClaims did for one completion.
@@ -145,7 +163,34 @@ func NewCompletion(in schedstore.Completion, now time.Time) (Completion, error) 
 		status = schedstore.FireSucceeded
 	}
 	if !status.Valid() {
-		return Completion{}, &schedstore.FieldError{Field: "Status", Reason: fmt.Sprintf("%q is not succeeded or failed", status)}
+		return Completion{}, &schedstore.FieldError{Field: "Status",
+			Reason: fmt.Sprintf("%q is not succeeded, failed, missed or skipped", status)}
+	}
+	kind := c.Kind
+	if kind == "" {
+		kind = schedstore.FireScheduled
+	}
+	if !kind.Valid() {
+		return Completion{}, &schedstore.FieldError{Field: "Claim.Kind",
+			Reason: fmt.Sprintf("%q is not scheduled, manual or backfill", kind)}
+	}
+	occurrences, last, err := occurrenceRun("", in.Occurrences, c.ScheduledFor, in.LastScheduledFor)
+	if err != nil {
+		return Completion{}, err
+	}
+	var skippedFirst, skippedLast time.Time
+	var skippedCount int32
+	if s := in.Skipped; s != nil {
+		if err := schedstore.ValidateTime("Skipped.First", s.First); err != nil {
+			return Completion{}, err
+		}
+		if s.Count < 1 {
+			return Completion{}, &schedstore.FieldError{Field: "Skipped.Count", Reason: fmt.Sprintf("%d is below 1", s.Count)}
+		}
+		if skippedCount, skippedLast, err = occurrenceRun("Skipped.", s.Count, s.First, s.Last); err != nil {
+			return Completion{}, err
+		}
+		skippedFirst = Time(s.First)
 	}
 	attempts := in.Attempts
 	if attempts < 0 {
@@ -179,7 +224,36 @@ func NewCompletion(in schedstore.Completion, now time.Time) (Completion, error) 
 		StartedAt:    Time(started),
 		FinishedAt:   Time(finished),
 		Error:        FireError(in.Error),
+		Kind:         string(kind),
+
+		Occurrences: occurrences, LastScheduledFor: last,
+		SkippedFirst: skippedFirst, SkippedLast: skippedLast, SkippedCount: skippedCount,
 	}, nil
+}
+
+// occurrenceRun checks a run of count occurrences from first to last (0 and
+// a zero last: just first) and returns them as stored.
+func occurrenceRun(prefix string, count int, first, last time.Time) (int32, time.Time, error) {
+	switch {
+	case count < 0:
+		return 0, time.Time{}, &schedstore.FieldError{Field: prefix + "Occurrences", Reason: fmt.Sprintf("%d is negative", count)}
+	case count > 1<<31-1:
+		return 0, time.Time{}, &schedstore.FieldError{Field: prefix + "Occurrences", Reason: fmt.Sprintf("%d is too large", count)}
+	case count == 0:
+		count = 1
+	}
+	if last.IsZero() {
+		return int32(count), Time(first), nil
+	}
+	if err := schedstore.ValidateTime(prefix+"LastScheduledFor", last); err != nil {
+		return 0, time.Time{}, err
+	}
+	if last.Before(first) {
+		return 0, time.Time{}, &schedstore.FieldError{Field: prefix + "LastScheduledFor",
+			Reason: fmt.Sprintf("%s is before the first occurrence %s", last.UTC().Format(time.RFC3339Nano),
+				first.UTC().Format(time.RFC3339Nano))}
+	}
+	return int32(count), Time(last), nil
 }
 
 // FireError makes an error text storable: valid UTF-8 without NUL
@@ -221,7 +295,19 @@ func CompletionResult(c schedstore.Claim, completed, recorded bool) error {
 func NewFire(taskID string, scheduledFor time.Time, owner string, startedAt *time.Time, finishedAt time.Time,
 	status string, attempts int64, errText string) schedstore.Fire {
 	return schedstore.Fire{TaskID: taskID, ScheduledFor: Time(scheduledFor), Owner: owner, StartedAt: TimePtr(startedAt),
-		FinishedAt: Time(finishedAt), Status: schedstore.FireStatus(status), Attempts: int(attempts), Error: errText}
+		FinishedAt: Time(finishedAt), Status: schedstore.FireStatus(status), Attempts: int(attempts), Error: errText,
+		Kind: schedstore.FireScheduled, Occurrences: 1, LastScheduledFor: Time(scheduledFor)}
+}
+
+// WithRun sets what a ledger row stands for: its kind, and the
+// occurrences from ScheduledFor through last (nil: ScheduledFor alone, as
+// for rows recorded before they were kept).
+func WithRun(f schedstore.Fire, kind string, occurrences int64, last *time.Time) schedstore.Fire {
+	f.Kind, f.Occurrences = schedstore.FireKind(kind), int(occurrences)
+	if last != nil {
+		f.LastScheduledFor = Time(*last)
+	}
+	return f
 }
 
 // FiresFrom maps a dialect's generated ledger rows to fires, in order.

@@ -27,7 +27,16 @@ type Row struct {
 	MaxRetries   int32
 	RetryDelayUS int64 // microseconds
 	Priority     int32
-	Version      int64
+	// Policies, normalized: never "" or a zero MaxCatchUp.
+	MisfirePolicy  string
+	MaxCatchUp     int32
+	MisfireGraceUS int64
+	OverlapPolicy  string
+	JitterUS       int64
+	// The pause: read back, written only by Pause and Resume (SetPause).
+	PausedAt    *time.Time
+	PauseReason string
+	Version     int64
 	// The lease, read only by ClaimDue.
 	LeaseOwner string
 	LeaseToken int64
@@ -87,8 +96,11 @@ func ForUpdate(t *schedstore.Task, now time.Time) (Row, error) {
 	return r, nil
 }
 
-// WriteBack copies what Create assigned into t.
+// WriteBack copies what Create assigned into t: the ID, the times, the
+// version and the normalized policies.
 func (r Row) WriteBack(t *schedstore.Task) {
+	r.writeBackPolicies(t)
+	t.PausedAt, t.PauseReason = nil, ""
 	t.ID = r.ID
 	if !r.CreatedAt.IsZero() {
 		t.CreatedAt = r.CreatedAt
@@ -102,11 +114,39 @@ func (r Row) WriteBack(t *schedstore.Task) {
 // WriteBackUpdate copies what Update assigned into t: UpdatedAt, and the
 // new Version when the update was versioned (a zero Version stays zero:
 // last writer wins, and the new version is not known without a read).
+// The normalized policies too; an update that enables the task ends its
+// pause, and one that does not leaves the stored pause as it was (t's
+// PausedAt and PauseReason are not written).
 func (r Row) WriteBackUpdate(t *schedstore.Task) {
+	r.writeBackPolicies(t)
+	if r.Enabled {
+		t.PausedAt, t.PauseReason = nil, ""
+	}
 	t.UpdatedAt = r.UpdatedAt
 	if t.Version != 0 {
 		t.Version++
 	}
+}
+
+func (r Row) writeBackPolicies(t *schedstore.Task) {
+	t.Misfire = schedstore.MisfirePolicy(r.MisfirePolicy)
+	t.MaxCatchUp = int(r.MaxCatchUp)
+	t.Overlap = schedstore.OverlapPolicy(r.OverlapPolicy)
+}
+
+// Policies returns t's policies as stored: "" and 0 become the defaults.
+func Policies(t *schedstore.Task) (misfire string, maxCatchUp int32, overlap string) {
+	misfire, overlap, maxCatchUp = string(t.Misfire), string(t.Overlap), int32(t.MaxCatchUp)
+	if misfire == "" {
+		misfire = string(schedstore.MisfireOnce)
+	}
+	if maxCatchUp == 0 {
+		maxCatchUp = schedstore.DefaultMaxCatchUp
+	}
+	if overlap == "" {
+		overlap = string(schedstore.OverlapSkip)
+	}
+	return misfire, maxCatchUp, overlap
 }
 
 func encode(t *schedstore.Task) (Row, error) {
@@ -114,6 +154,7 @@ func encode(t *schedstore.Task) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
+	misfire, maxCatchUp, overlap := Policies(t)
 	return Row{
 		ID:           t.ID,
 		TaskName:     t.TaskName,
@@ -129,13 +170,17 @@ func encode(t *schedstore.Task) (Row, error) {
 		MaxRetries:   int32(t.MaxRetries),
 		RetryDelayUS: t.RetryDelay.Microseconds(),
 		Priority:     int32(t.Priority),
+
+		MisfirePolicy: misfire, MaxCatchUp: maxCatchUp, OverlapPolicy: overlap,
+		MisfireGraceUS: t.MisfireGrace.Microseconds(), JitterUS: t.Jitter.Microseconds(),
+		// PausedAt and PauseReason stay zero: only Pause and Resume write them.
 	}, nil
 }
 
 // Task decodes a stored row.
 func (r Row) Task() (*schedstore.Task, error) {
 	t := new(schedstore.Task)
-	if err := r.decodeInto(t, new([2]time.Time)); err != nil {
+	if err := r.decodeInto(t, new([3]time.Time)); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -152,7 +197,7 @@ func Tasks(rows []Row) ([]*schedstore.Task, error) {
 // table.
 func TasksFrom[R any](rows []R, toRow func(R) Row) ([]*schedstore.Task, error) {
 	tasks := make([]schedstore.Task, len(rows))
-	times := make([][2]time.Time, len(rows))
+	times := make([][3]time.Time, len(rows))
 	out := make([]*schedstore.Task, len(rows))
 	for i, r := range rows {
 		if err := toRow(r).decodeInto(&tasks[i], &times[i]); err != nil {
@@ -163,8 +208,8 @@ func TasksFrom[R any](rows []R, toRow func(R) Row) ([]*schedstore.Task, error) {
 	return out, nil
 }
 
-// decodeInto fills t from r; times holds LastRunAt and NextRunAt.
-func (r Row) decodeInto(t *schedstore.Task, times *[2]time.Time) error {
+// decodeInto fills t from r; times holds LastRunAt, NextRunAt and PausedAt.
+func (r Row) decodeInto(t *schedstore.Task, times *[3]time.Time) error {
 	args, err := DecodeArgs(r.Args)
 	if err != nil {
 		return fmt.Errorf("schedstore: task %q: stored args: %w", r.ID, err)
@@ -188,6 +233,17 @@ func (r Row) decodeInto(t *schedstore.Task, times *[2]time.Time) error {
 		RetryDelay:   time.Duration(r.RetryDelayUS) * time.Microsecond,
 		Priority:     int(r.Priority),
 		Version:      r.Version,
+
+		Misfire:      schedstore.MisfirePolicy(r.MisfirePolicy),
+		MaxCatchUp:   int(r.MaxCatchUp),
+		MisfireGrace: time.Duration(r.MisfireGraceUS) * time.Microsecond,
+		Overlap:      schedstore.OverlapPolicy(r.OverlapPolicy),
+		Jitter:       time.Duration(r.JitterUS) * time.Microsecond,
+		PauseReason:  r.PauseReason,
+	}
+	if r.PausedAt != nil {
+		times[2] = Time(*r.PausedAt)
+		t.PausedAt = &times[2]
 	}
 	if r.LastRunAt != nil {
 		times[0] = Time(*r.LastRunAt)

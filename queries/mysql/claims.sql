@@ -62,12 +62,14 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 -- name: RecordFire :execrows
 -- 0 rows: the ledger has this occurrence already (the primary key). IGNORE turns only that
 -- into a warning here: the task row exists (AdvanceClaimedTask just updated it in this
--- transaction) and the values pass every check.
+-- transaction) and the values pass every check. Also the skipped row of a completion.
 INSERT IGNORE INTO scheduled_task_fires (
-    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error, kind,
+    occurrences, last_scheduled_for
 ) VALUES (
     sqlc.arg(task_id), sqlc.arg(scheduled_for), sqlc.arg(owner), sqlc.arg(started_at),
-    sqlc.arg(finished_at), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error)
+    sqlc.arg(finished_at), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error),
+    sqlc.arg(kind), sqlc.arg(occurrences), sqlc.arg(last_scheduled_for)
 );
 
 -- name: RenewLeases :execrows
@@ -103,13 +105,16 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
     sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
     sqlc.arg(enabled), sqlc.narg(last_run_at), sqlc.narg(next_run_at), sqlc.arg(created_at),
     sqlc.arg(updated_at), sqlc.arg(description), sqlc.arg(max_retries),
-    sqlc.arg(retry_delay_us), sqlc.arg(priority)
+    sqlc.arg(retry_delay_us), sqlc.arg(priority), sqlc.arg(misfire_policy),
+    sqlc.arg(max_catch_up), sqlc.arg(misfire_grace_us), sqlc.arg(overlap_policy),
+    sqlc.arg(jitter_us)
 );
 
 -- name: ListFires :many

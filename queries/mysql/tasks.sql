@@ -7,12 +7,15 @@
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
     sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(enabled),
     sqlc.arg(last_run_at), sqlc.arg(next_run_at), sqlc.arg(created_at), sqlc.arg(updated_at),
-    sqlc.arg(description), sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority)
+    sqlc.arg(description), sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority),
+    sqlc.arg(misfire_policy), sqlc.arg(max_catch_up), sqlc.arg(misfire_grace_us),
+    sqlc.arg(overlap_policy), sqlc.arg(jitter_us)
 );
 
 -- name: UpdateTask :execrows
@@ -24,6 +27,8 @@ INSERT INTO scheduled_tasks (
 -- ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
 -- definition the row no longer has. MySQL assigns left to right: it must precede
 -- definition_sha256.
+-- The pause (paused_at, pause_reason) is written only by Pause and Resume, but enabling a task
+-- ends its pause: those two follow enabled, and see its new value.
 UPDATE scheduled_tasks
 SET task_name = sqlc.arg(task_name),
     schedule_type = sqlc.arg(schedule_type),
@@ -40,6 +45,13 @@ SET task_name = sqlc.arg(task_name),
     max_retries = sqlc.arg(max_retries),
     retry_delay_us = sqlc.arg(retry_delay_us),
     priority = sqlc.arg(priority),
+    misfire_policy = sqlc.arg(misfire_policy),
+    max_catch_up = sqlc.arg(max_catch_up),
+    misfire_grace_us = sqlc.arg(misfire_grace_us),
+    overlap_policy = sqlc.arg(overlap_policy),
+    jitter_us = sqlc.arg(jitter_us),
+    paused_at = IF(enabled, NULL, paused_at),
+    pause_reason = IF(enabled, '', pause_reason),
     version = version + 1
 WHERE id = sqlc.arg(id)
   AND (version = sqlc.arg(expected_version) OR sqlc.arg(expected_version) = 0);
@@ -103,3 +115,13 @@ SELECT next_run_at FROM scheduled_tasks
 WHERE enabled = TRUE AND next_run_at IS NOT NULL
 ORDER BY next_run_at
 LIMIT 1;
+
+-- name: SetTaskPause :execrows
+-- Pause and Resume: read, decide, then write only if the stored version is still the one read
+-- (0 rows: ErrConflict or ErrNotFound; the caller reads again). version = version + 1 changes
+-- every matched row, so a match counts as affected.
+UPDATE scheduled_tasks
+SET enabled = sqlc.arg(enabled), next_run_at = sqlc.narg(next_run_at),
+    paused_at = sqlc.narg(paused_at), pause_reason = sqlc.arg(pause_reason),
+    updated_at = sqlc.arg(updated_at), version = version + 1
+WHERE id = sqlc.arg(id) AND version = sqlc.arg(expected_version);

@@ -69,7 +69,9 @@ RETURNING t.*;
 -- only while its fencing token is current, and record the occurrence with its outcome unless
 -- the ledger has it already. A stale claim matches no row and fails alone; the others commit.
 -- The arrays are parallel, one element per claim (several unnest calls in one SELECT list run
--- in step); keep_enabled false means no next run.
+-- in step); keep_enabled false means no next run. A claim whose skipped_count is above 0 also
+-- records the occurrences skipped while it ran, as one skipped row keyed by skipped_first
+-- (the same INSERT, so the same ON CONFLICT); recorded is about the claimed occurrence only.
 WITH c AS (
     SELECT unnest(@ids::text[]) AS id, unnest(@tokens::bigint[]) AS token,
         unnest(@scheduled_fors::timestamptz[]) AS scheduled_for,
@@ -77,7 +79,12 @@ WITH c AS (
         unnest(@keep_enableds::boolean[]) AS keep_enabled, unnest(@statuses::text[]) AS status,
         unnest(@attempt_counts::integer[]) AS attempts,
         unnest(@started_ats::timestamptz[]) AS started_at,
-        unnest(@finished_ats::timestamptz[]) AS finished_at, unnest(@errors::text[]) AS error
+        unnest(@finished_ats::timestamptz[]) AS finished_at, unnest(@errors::text[]) AS error,
+        unnest(@kinds::text[]) AS kind, unnest(@occurrence_counts::integer[]) AS occurrences,
+        unnest(@last_scheduled_fors::timestamptz[]) AS last_scheduled_for,
+        unnest(@skipped_firsts::timestamptz[]) AS skipped_first,
+        unnest(@skipped_lasts::timestamptz[]) AS skipped_last,
+        unnest(@skipped_counts::integer[]) AS skipped_count
 ), done AS (
     UPDATE scheduled_tasks AS t
     SET last_run_at = c.scheduled_for,
@@ -90,15 +97,25 @@ WITH c AS (
     RETURNING t.id, t.lease_token
 ), fire AS (
     INSERT INTO scheduled_task_fires (
-        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
+        task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error, kind,
+        occurrences, last_scheduled_for
     )
-    SELECT c.id, c.scheduled_for, @owner, c.started_at, c.finished_at, c.status, c.attempts, c.error
+    SELECT c.id, c.scheduled_for, @owner, c.started_at, c.finished_at, c.status, c.attempts,
+        c.error, c.kind, c.occurrences, c.last_scheduled_for
     FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
+    UNION ALL
+    SELECT c.id, c.skipped_first, @owner, NULL::timestamptz, c.finished_at, 'skipped'::text,
+        1::integer, ''::text, 'scheduled'::text, c.skipped_count, c.skipped_last
+    FROM c JOIN done ON done.id = c.id AND done.lease_token = c.token
+    WHERE c.skipped_count > 0
     ON CONFLICT (task_id, scheduled_for) DO NOTHING
-    RETURNING task_id
+    RETURNING task_id, scheduled_for
 )
 SELECT done.id::text AS id, done.lease_token::bigint AS lease_token,
-    EXISTS (SELECT 1 FROM fire WHERE fire.task_id = done.id) AS recorded
+    EXISTS (
+        SELECT 1 FROM fire JOIN c ON c.id = fire.task_id AND c.scheduled_for = fire.scheduled_for
+        WHERE fire.task_id = done.id AND c.token = done.lease_token
+    ) AS recorded
 FROM done;
 
 -- name: RenewLeases :many
@@ -128,12 +145,14 @@ WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner;
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 )
 SELECT @id, @task_name, @schedule_type, @schedule, @args::jsonb, @kwargs::jsonb,
     @definition_sha256, @ensure_sha256, @enabled, sqlc.narg(last_run_at)::timestamptz,
     sqlc.narg(next_run_at)::timestamptz, @created_at::timestamptz, @updated_at::timestamptz,
-    @description, @max_retries, @retry_delay_us, @priority
+    @description, @max_retries, @retry_delay_us, @priority, @misfire_policy::text,
+    @max_catch_up::integer, @misfire_grace_us::bigint, @overlap_policy::text, @jitter_us::bigint
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = @definition_sha256 AND s.task_name = @task_name

@@ -6,17 +6,20 @@
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at, next_run_at, created_at, updated_at, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     @id, @task_name, @schedule_type, @schedule, @args, @kwargs, @definition_sha256, @enabled,
     @last_run_at, @next_run_at, @created_at, @updated_at, @description, @max_retries,
-    @retry_delay_us, @priority
+    @retry_delay_us, @priority, @misfire_policy, @max_catch_up, @misfire_grace_us,
+    @overlap_policy, @jitter_us
 );
 
 -- name: UpdateTask :execrows
 -- expected_version 0: last writer wins; else only if the stored version is still the caller's
 -- (0 rows: ErrConflict or ErrNotFound). ensure_sha256 goes when the definition changes, so
--- Ensure's unique key never names a definition the row no longer has.
+-- Ensure's unique key never names a definition the row no longer has. The pause (paused_at,
+-- pause_reason) is written only by Pause and Resume, but enabling a task ends its pause.
 UPDATE scheduled_tasks
 SET task_name = @task_name,
     schedule_type = @schedule_type,
@@ -33,6 +36,13 @@ SET task_name = @task_name,
     max_retries = @max_retries,
     retry_delay_us = @retry_delay_us,
     priority = @priority,
+    misfire_policy = @misfire_policy,
+    max_catch_up = @max_catch_up,
+    misfire_grace_us = @misfire_grace_us,
+    overlap_policy = @overlap_policy,
+    jitter_us = @jitter_us,
+    paused_at = CASE WHEN @enabled THEN NULL ELSE paused_at END,
+    pause_reason = CASE WHEN @enabled THEN '' ELSE pause_reason END,
     version = version + 1
 WHERE id = @id AND (version = @expected_version OR @expected_version = 0);
 
@@ -92,3 +102,12 @@ SELECT next_run_at::timestamptz AS next_run_at FROM scheduled_tasks
 WHERE enabled AND next_run_at IS NOT NULL
 ORDER BY next_run_at
 LIMIT 1;
+
+-- name: SetTaskPause :execrows
+-- Pause and Resume: read, decide, then write only if the stored version is still the one read
+-- (0 rows: ErrConflict or ErrNotFound; the caller reads again).
+UPDATE scheduled_tasks
+SET enabled = @enabled, next_run_at = sqlc.narg(next_run_at)::timestamptz,
+    paused_at = sqlc.narg(paused_at)::timestamptz, pause_reason = @pause_reason,
+    updated_at = @updated_at, version = version + 1
+WHERE id = @id AND version = @expected_version;

@@ -53,12 +53,15 @@ SET last_run_at_us = sqlc.arg(scheduled_for_us),
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
 -- name: RecordFire :execrows
--- 0 rows: the ledger has this occurrence already (the primary key).
+-- 0 rows: the ledger has this occurrence already (the primary key). Also the skipped row of a
+-- completion.
 INSERT INTO scheduled_task_fires (
-    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error
+    task_id, scheduled_for_us, owner, started_at_us, finished_at_us, status, attempts, error,
+    kind, occurrences, last_scheduled_for_us
 ) VALUES (
-    sqlc.arg(task_id), sqlc.arg(scheduled_for_us), sqlc.arg(owner), sqlc.arg(started_at_us),
-    sqlc.arg(finished_at_us), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error)
+    sqlc.arg(task_id), sqlc.arg(scheduled_for_us), sqlc.arg(owner), sqlc.narg(started_at_us),
+    sqlc.arg(finished_at_us), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error),
+    sqlc.arg(kind), sqlc.arg(occurrences), sqlc.narg(last_scheduled_for_us)
 )
 ON CONFLICT (task_id, scheduled_for_us) DO NOTHING;
 
@@ -89,13 +92,16 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description,
-    max_retries, retry_delay_us, priority
+    max_retries, retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us,
+    overlap_policy, jitter_us
 )
 SELECT sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
     sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
     sqlc.arg(enabled), sqlc.narg(last_run_at_us), sqlc.narg(next_run_at_us),
     sqlc.arg(created_at_us), sqlc.arg(updated_at_us), sqlc.arg(description),
-    sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority)
+    sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority),
+    sqlc.arg(misfire_policy), sqlc.arg(max_catch_up), sqlc.arg(misfire_grace_us),
+    sqlc.arg(overlap_policy), sqlc.arg(jitter_us)
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = sqlc.arg(definition_sha256) AND s.task_name = sqlc.arg(task_name)

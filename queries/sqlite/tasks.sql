@@ -6,20 +6,24 @@
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
     last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries,
-    retry_delay_us, priority
+    retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy,
+    jitter_us
 ) VALUES (
     sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
     sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(enabled),
     sqlc.arg(last_run_at_us), sqlc.arg(next_run_at_us), sqlc.arg(created_at_us),
     sqlc.arg(updated_at_us), sqlc.arg(description), sqlc.arg(max_retries),
-    sqlc.arg(retry_delay_us), sqlc.arg(priority)
+    sqlc.arg(retry_delay_us), sqlc.arg(priority), sqlc.arg(misfire_policy),
+    sqlc.arg(max_catch_up), sqlc.arg(misfire_grace_us), sqlc.arg(overlap_policy),
+    sqlc.arg(jitter_us)
 );
 
 -- name: UpdateTask :execrows
 -- expected_version 0: last writer wins; else only if the stored version is still the caller's
 -- (0 rows: ErrConflict or ErrNotFound).
 -- ensure_sha256 goes when the definition changes, so Ensure's unique key never names a
--- definition the row no longer has.
+-- definition the row no longer has. The pause (paused_at_us, pause_reason) is written only by
+-- Pause and Resume, but enabling a task ends its pause.
 UPDATE scheduled_tasks
 SET task_name = sqlc.arg(task_name),
     schedule_type = sqlc.arg(schedule_type),
@@ -36,6 +40,13 @@ SET task_name = sqlc.arg(task_name),
     max_retries = sqlc.arg(max_retries),
     retry_delay_us = sqlc.arg(retry_delay_us),
     priority = sqlc.arg(priority),
+    misfire_policy = sqlc.arg(misfire_policy),
+    max_catch_up = sqlc.arg(max_catch_up),
+    misfire_grace_us = sqlc.arg(misfire_grace_us),
+    overlap_policy = sqlc.arg(overlap_policy),
+    jitter_us = sqlc.arg(jitter_us),
+    paused_at_us = CASE WHEN sqlc.arg(enabled) = 1 THEN NULL ELSE paused_at_us END,
+    pause_reason = CASE WHEN sqlc.arg(enabled) = 1 THEN '' ELSE pause_reason END,
     version = version + 1
 WHERE id = sqlc.arg(id)
   AND (version = sqlc.arg(expected_version) OR sqlc.arg(expected_version) = 0);
@@ -98,3 +109,12 @@ SELECT next_run_at_us FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us IS NOT NULL
 ORDER BY next_run_at_us
 LIMIT 1;
+
+-- name: SetTaskPause :execrows
+-- Pause and Resume: read, decide, then write only if the stored version is still the one read
+-- (0 rows: ErrConflict or ErrNotFound; the caller reads again).
+UPDATE scheduled_tasks
+SET enabled = sqlc.arg(enabled), next_run_at_us = sqlc.narg(next_run_at_us),
+    paused_at_us = sqlc.narg(paused_at_us), pause_reason = sqlc.arg(pause_reason),
+    updated_at_us = sqlc.arg(updated_at_us), version = version + 1
+WHERE id = sqlc.arg(id) AND version = sqlc.arg(expected_version);
