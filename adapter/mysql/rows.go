@@ -22,6 +22,7 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: r.LeaseOwner.String,
 		Attempts: r.Attempts, FirstAttemptAt: timePtr(r.FirstAttemptAt),
+		AttemptFor: timePtr(r.AttemptFor), AttemptKind: r.AttemptKind.String,
 	}
 }
 

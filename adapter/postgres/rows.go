@@ -18,6 +18,7 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUs,
 		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 		Attempts: r.Attempts, FirstAttemptAt: r.FirstAttemptAt,
+		AttemptFor: r.AttemptFor, AttemptKind: taskrow.Deref(r.AttemptKind),
 	}
 }
 

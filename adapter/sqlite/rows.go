@@ -20,6 +20,7 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		Description: r.Description, MaxRetries: int32(r.MaxRetries), RetryDelayUS: r.RetryDelayUs,
 		Priority: int32(r.Priority), Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
 		Attempts: int32(r.Attempts), FirstAttemptAt: taskrow.FromMicrosPtr(r.FirstAttemptAtUs),
+		AttemptFor: taskrow.FromMicrosPtr(r.AttemptForUs), AttemptKind: taskrow.Deref(r.AttemptKind),
 	}
 }
 

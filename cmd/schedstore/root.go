@@ -78,6 +78,8 @@ ID), 2 usage or validation error (nothing was written).`,
 		a.clearCmd(),
 		a.runCmd(),
 		a.firesCmd(),
+		a.triggerCmd(),
+		a.backfillCmd(),
 		a.demoCmd(),
 	)
 	root.InitDefaultHelpCmd()

@@ -412,7 +412,7 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64
 }
 
 const selectDueForClaim = `-- name: SelectDueForClaim :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks
 WHERE enabled = TRUE AND priority IN (/*SLICE:priorities*/?) AND next_run_at <= ?
   AND (lease_until IS NULL OR lease_until <= ?)
 ORDER BY priority DESC, next_run_at, id
@@ -483,6 +483,7 @@ func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimPa
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

@@ -36,6 +36,7 @@ type ScheduledTask struct {
 	AttemptFor     sql.NullTime
 	Attempts       int32
 	FirstAttemptAt sql.NullTime
+	AttemptKind    sql.NullString
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -48,4 +49,12 @@ type ScheduledTaskFire struct {
 	Status       string
 	Attempts     int32
 	Error        string
+}
+
+// schedstore: occurrences to fire on request (trigger, backfill)
+type ScheduledTaskRequest struct {
+	TaskID       []byte
+	ScheduledFor time.Time
+	Kind         string
+	RequestedAt  time.Time
 }

@@ -39,7 +39,7 @@ SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token
     attempt_for = t.next_run_at
 FROM due
 WHERE t.id = due.id
-RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at
+RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at, t.attempt_kind
 `
 
 type ClaimDueTasksParams struct {
@@ -111,6 +111,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

@@ -38,6 +38,7 @@ type ScheduledTask struct {
 	// attempts started for the occurrence attempt_for
 	Attempts       int32
 	FirstAttemptAt *time.Time
+	AttemptKind    *string
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -51,4 +52,12 @@ type ScheduledTaskFire struct {
 	Status     string
 	Attempts   int32
 	Error      string
+}
+
+// schedstore: occurrences to fire on request (trigger, backfill)
+type ScheduledTaskRequest struct {
+	TaskID       string
+	ScheduledFor time.Time
+	Kind         string
+	RequestedAt  time.Time
 }

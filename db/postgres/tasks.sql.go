@@ -92,7 +92,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks
 WHERE definition_sha256 = $1
   AND task_name = $2 AND schedule_type = $3 AND schedule = $4
 ORDER BY created_at, id
@@ -141,12 +141,13 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE id = $1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks WHERE id = $1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -177,12 +178,13 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.AttemptFor,
 		&i.Attempts,
 		&i.FirstAttemptAt,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -219,6 +221,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -231,7 +234,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks
 WHERE enabled AND next_run_at <= $1
 ORDER BY priority DESC, next_run_at, id
 `
@@ -271,6 +274,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -283,7 +287,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
 `
 
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -320,6 +324,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -332,7 +337,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, attempt_kind FROM scheduled_tasks
 WHERE (created_at, id) > ($1::timestamptz, $2::text)
 ORDER BY created_at, id
 LIMIT $3
@@ -382,6 +387,7 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.AttemptFor,
 			&i.Attempts,
 			&i.FirstAttemptAt,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

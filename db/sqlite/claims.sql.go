@@ -64,7 +64,7 @@ WHERE id IN (
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT ?4
 )
-RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us
+RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, attempt_kind
 `
 
 type ClaimDueTasksParams struct {
@@ -136,6 +136,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.AttemptForUs,
 			&i.Attempts,
 			&i.FirstAttemptAtUs,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

@@ -29,6 +29,7 @@ type ScheduledTask struct {
 	AttemptForUs     *int64
 	Attempts         int64
 	FirstAttemptAtUs *int64
+	AttemptKind      *string
 }
 
 type ScheduledTaskFire struct {
@@ -44,4 +45,11 @@ type ScheduledTaskFire struct {
 
 type ScheduledTaskPriority struct {
 	Priority int64
+}
+
+type ScheduledTaskRequest struct {
+	TaskID         string
+	ScheduledForUs int64
+	Kind           string
+	RequestedAtUs  int64
 }
