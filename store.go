@@ -76,6 +76,23 @@ type Store interface {
 	// retry cannot make the count start over. ErrLeaseLost if the token is
 	// no longer current.
 	StartRetry(ctx context.Context, c Claim) (Claim, error)
+	// Trigger queues one run of the task now, outside its schedule (a
+	// manual fire): the next ClaimDue, on any scheduler, claims it before
+	// the due occurrences, as soon as the task is not running. It fires
+	// whether or not the task is enabled or paused, and its completion
+	// leaves NextRunAt and LastRunAt as they are. It returns the
+	// occurrence (the database's now), the fire ledger's key for it.
+	// ErrNotFound for an unknown ID.
+	Trigger(ctx context.Context, id string) (time.Time, error)
+	// Backfill queues each occurrence of the task's schedule in [from, to)
+	// that neither the fire ledger nor the queue holds, to be fired by the
+	// schedulers like a trigger (kind backfill), oldest first, within
+	// their concurrency. It returns those occurrences; with dryRun it
+	// queues nothing. The same backfill again queues nothing. An interval
+	// schedule's grid is the task's (anchored at NextRunAt, else
+	// LastRunAt, else CreatedAt). At most MaxBackfill occurrences
+	// (ErrInvalidTask beyond).
+	Backfill(ctx context.Context, id string, from, to time.Time, dryRun bool) ([]time.Time, error)
 	// ReleaseClaim gives the lease back without recording anything
 	// (graceful shutdown): the occurrence is claimable again at once, and
 	// the attempt the claim started stays counted. ErrLeaseLost if the
@@ -172,10 +189,14 @@ type Claim struct {
 	// FirstAttemptAt is when attempt 1 of the occurrence was claimed (the
 	// clock ClaimDue compared with): the start the ledger records.
 	FirstAttemptAt time.Time
-	// Kind is what the ledger records for the occurrence; "" means
-	// FireScheduled (ClaimDue's claims).
+	// Kind is FireScheduled for a due occurrence, FireManual or
+	// FireBackfill for a requested one (Trigger, Backfill), whose
+	// completion does not advance the task.
 	Kind FireKind
 }
+
+// MaxBackfill bounds the occurrences one Backfill call may queue.
+const MaxBackfill = 10000
 
 // FireStatus is the outcome of a fired occurrence.
 type FireStatus string

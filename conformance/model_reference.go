@@ -22,7 +22,10 @@ type model struct {
 	mu     sync.Mutex
 	rows   map[string]modelRow
 	fires  map[fireKey]schedstore.Fire // the ledger
-	closed bool
+	// requests is the queue of Trigger and Backfill: by ledger key, with
+	// the kind and when it was requested.
+	requests map[fireKey]modelRequest
+	closed   bool
 	// now is the clock; the randomized test sets it to the times the
 	// backend under test reported, so both assign the same values.
 	now func() time.Time
@@ -51,7 +54,8 @@ type fireKey struct {
 }
 
 func newModel() *model {
-	return &model{rows: map[string]modelRow{}, fires: map[fireKey]schedstore.Fire{}, now: time.Now}
+	return &model{rows: map[string]modelRow{}, fires: map[fireKey]schedstore.Fire{},
+		requests: map[fireKey]modelRequest{}, now: time.Now}
 }
 
 // enter locks m and reports why a call may not proceed.

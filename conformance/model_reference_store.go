@@ -28,6 +28,8 @@ func (m *model) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		now = m.now() // the model's "database clock"
 	}
 	w := taskrow.NewClaimWindow(now, lease, limit)
+	requested := m.claimRequests(owner, w)
+	limit -= len(requested)
 	var picked []taskrow.Row
 	for _, r := range m.rows {
 		// A lease ends at LeaseUntil: lease_until <= now is expired.
@@ -49,10 +51,11 @@ func (m *model) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 			r.Attempts, r.FirstAttemptAt = 1, at(w.Now)
 		}
 		r.AttemptFor = at(*r.NextRunAt)
+		r.Row.AttemptFor, r.AttemptKind = r.AttemptFor, ""
 		m.rows[p.ID] = r
 		picked[i] = r.Row
 	}
-	return taskrow.Claims(picked, w)
+	return taskrow.Claims(append(requested, picked...), w)
 }
 
 // holds reports whether c's token is still current: the row's lease is
@@ -109,8 +112,16 @@ func (m *model) CompleteClaims(ctx context.Context, batch []schedstore.Completio
 			errs[i] = taskrow.CompletionResult(c, false, false)
 			continue
 		}
-		r.LastRunAt, r.NextRunAt = at(d.ScheduledFor), d.NextRunAt
-		r.Enabled = r.Enabled && d.KeepEnabled
+		if r.AttemptKind != "" {
+			// A requested occurrence: the task does not advance; the
+			// request leaves the queue, and the row keeps the marker that
+			// stops a stale claim of it.
+			delete(m.requests, fireKey{r.ID, d.ScheduledFor.UnixMicro()})
+			r.AttemptKind, r.Attempts = "", 0
+		} else {
+			r.LastRunAt, r.NextRunAt = at(d.ScheduledFor), d.NextRunAt
+			r.Enabled = r.Enabled && d.KeepEnabled
+		}
 		r.LeaseOwner, r.LeaseUntil = "", time.Time{}
 		r.Version++
 		r.UpdatedAt = d.FinishedAt

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/flowrra/schedstore"
 )
 
 // Job is one attempt at one occurrence of a task: what a Handler receives.
@@ -18,6 +20,9 @@ type Job struct {
 	FiredAt      time.Time      `json:"fired_at"`      // when this attempt started
 	Attempt      int            `json:"attempt"`       // 1-based, counted across schedulers
 	MaxAttempts  int            `json:"max_attempts"`  // the task's MaxRetries + 1
+	// Kind is "scheduled", or "manual" (Store.Trigger) or "backfill"
+	// (Store.Backfill) for an occurrence fired on request.
+	Kind schedstore.FireKind `json:"kind"`
 }
 
 // jsonLine is the job as one line of JSON. HTML escaping is off: the

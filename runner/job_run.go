@@ -87,8 +87,9 @@ func (e *engine) attempts(ctx context.Context, lease *heldLease, log *slog.Logge
 		return e.completion(c, sched, c.FirstAttemptAt, schedstore.FireFailed, maxAttempts,
 			fmt.Errorf("attempt %d of %d was lost with its scheduler (its lease ran out)", maxAttempts, maxAttempts)), outcomeDone
 	}
-	if c.Attempt == 1 {
-		// A fresh occurrence: the policies decide whether and when it runs.
+	if c.Attempt == 1 && c.Kind == schedstore.FireScheduled {
+		// A fresh occurrence: the policies decide whether and when it runs
+		// (a requested one runs as asked).
 		if missed, ok := e.misfire(c, sched); ok {
 			return missed, outcomeDone
 		}
@@ -154,7 +155,7 @@ func (e *engine) attempt(ctx context.Context, c schedstore.Claim, maxAttempts in
 	job := Job{
 		ID: t.ID, TaskName: t.TaskName, Args: orEmptyList(t.Args), Kwargs: orEmptyObject(t.Kwargs),
 		ScheduledFor: c.ScheduledFor.UTC(), FiredAt: e.clock.Now().UTC(),
-		Attempt: c.Attempt, MaxAttempts: maxAttempts,
+		Attempt: c.Attempt, MaxAttempts: maxAttempts, Kind: c.Kind,
 	}
 	defer func() {
 		if p := recover(); p != nil {

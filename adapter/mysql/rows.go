@@ -24,6 +24,7 @@ func toRow(r mysqldb.ScheduledTask) taskrow.Row {
 		Attempts: r.Attempts, FirstAttemptAt: timePtr(r.FirstAttemptAt),
 		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUs,
 		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: timePtr(r.PausedAt), PauseReason: r.PauseReason,
+		AttemptFor: timePtr(r.AttemptFor), AttemptKind: r.AttemptKind.String,
 	}
 }
 

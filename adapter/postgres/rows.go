@@ -20,6 +20,7 @@ func toRow(r pgdb.ScheduledTask) taskrow.Row {
 		Attempts: r.Attempts, FirstAttemptAt: r.FirstAttemptAt,
 		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUs,
 		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: r.PausedAt, PauseReason: r.PauseReason,
+		AttemptFor: r.AttemptFor, AttemptKind: taskrow.Deref(r.AttemptKind),
 	}
 }
 

@@ -83,6 +83,8 @@ ID), 2 usage or validation error (nothing was written).`,
 		a.runCmd(),
 		a.serveCmd(),
 		a.firesCmd(),
+		a.triggerCmd(),
+		a.backfillCmd(),
 		a.demoCmd(),
 	)
 	root.InitDefaultHelpCmd()

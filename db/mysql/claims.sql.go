@@ -90,12 +90,11 @@ const databaseNow = `-- name: DatabaseNow :one
 SELECT NOW(6) AS now
 `
 
-// Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, the fire ledger, Ensure.
-// MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
-// short transaction of these statements (see adapter/mysql/claims.go).
-// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
-// are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
-// PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
+// Queries behind schedstore.Store (MySQL 8 / MariaDB 10.6+): claims, leases, completions, the
+// fire ledger, Ensure. Unlike tasks.sql, the -- name: set of this file differs per dialect:
+// MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaims are
+// short transactions of these statements (adapter/mysql/dialect.go), and TestQueryNames
+// (internal/sqlcquery) lists which names are shared.
 // The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
 // sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {
@@ -436,7 +435,7 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64
 }
 
 const selectDueForClaim = `-- name: SelectDueForClaim :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE enabled = TRUE AND priority IN (/*SLICE:priorities*/?) AND next_run_at <= ?
   AND (lease_until IS NULL OR lease_until <= ?)
 ORDER BY priority DESC, next_run_at, id
@@ -514,6 +513,7 @@ func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimPa
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

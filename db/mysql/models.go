@@ -49,6 +49,7 @@ type ScheduledTask struct {
 	// set by Store.Pause, cleared by Store.Resume; a paused task is disabled
 	PausedAt    sql.NullTime
 	PauseReason string
+	AttemptKind sql.NullString
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -67,4 +68,12 @@ type ScheduledTaskFire struct {
 	Occurrences int32
 	// last occurrence the row stands for; NULL: scheduled_for
 	LastScheduledFor sql.NullTime
+}
+
+// schedstore: occurrences to fire on request (trigger, backfill)
+type ScheduledTaskRequest struct {
+	TaskID       []byte
+	ScheduledFor time.Time
+	Kind         string
+	RequestedAt  time.Time
 }

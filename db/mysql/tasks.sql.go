@@ -108,7 +108,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id []byte) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE definition_sha256 = ?
   AND task_name = ? AND schedule_type = ?
   AND schedule = ?
@@ -165,12 +165,13 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.JitterUs,
 		&i.PausedAt,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE id = ?
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks WHERE id = ?
 `
 
 func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error) {
@@ -208,12 +209,13 @@ func (q *Queries) GetTask(ctx context.Context, id []byte) (ScheduledTask, error)
 		&i.JitterUs,
 		&i.PausedAt,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -257,6 +259,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -272,7 +275,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE enabled = TRUE AND next_run_at <= ?
 ORDER BY priority DESC, next_run_at, id
 `
@@ -319,6 +322,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -334,7 +338,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now sql.NullTime) ([]Schedul
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks WHERE enabled = TRUE ORDER BY next_run_at IS NULL, next_run_at, id
 `
 
 // MySQL has no NULLS LAST: sort on "is null" first.
@@ -379,6 +383,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -394,7 +399,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE created_at > ?
    OR (created_at = ? AND id > ?)
 ORDER BY created_at, id
@@ -457,6 +462,7 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

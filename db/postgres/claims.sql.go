@@ -39,7 +39,7 @@ SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token
     attempt_for = t.next_run_at
 FROM due
 WHERE t.id = due.id
-RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at, t.misfire_policy, t.max_catch_up, t.misfire_grace_us, t.overlap_policy, t.jitter_us, t.paused_at, t.pause_reason
+RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at, t.misfire_policy, t.max_catch_up, t.misfire_grace_us, t.overlap_policy, t.jitter_us, t.paused_at, t.pause_reason, t.attempt_kind
 `
 
 type ClaimDueTasksParams struct {
@@ -118,6 +118,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -253,10 +254,11 @@ const databaseNow = `-- name: DatabaseNow :one
 SELECT clock_timestamp()::timestamptz AS now
 `
 
-// Queries behind schedstore.Store (PostgreSQL): claims, the fire ledger, Ensure.
-// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
-// are in all three). Here: ClaimDueTasks, CompleteClaim, DatabaseNow, EnsureTask, ListFires,
-// PruneFires, ReleaseClaim.
+// Queries behind schedstore.Store (PostgreSQL): claims, leases, completions, the fire ledger,
+// Ensure. Unlike tasks.sql, the -- name: set of this file differs per dialect: each dialect
+// claims and completes in the shape its SQL allows (see adapter/<dialect>/dialect.go), and
+// TestQueryNames (internal/sqlcquery) lists which names are shared. Here each call is one
+// statement.
 // The one clock ClaimDue compares with when the caller passes none.
 func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {
 	row := q.db.QueryRow(ctx, databaseNow)

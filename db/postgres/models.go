@@ -49,6 +49,7 @@ type ScheduledTask struct {
 	// set by Store.Pause, cleared by Store.Resume; a paused task is disabled
 	PausedAt    *time.Time
 	PauseReason string
+	AttemptKind *string
 }
 
 // schedstore: ledger of fired occurrences, one row each
@@ -67,4 +68,12 @@ type ScheduledTaskFire struct {
 	Occurrences int32
 	// last occurrence the row stands for; NULL: scheduled_for
 	LastScheduledFor *time.Time
+}
+
+// schedstore: occurrences to fire on request (trigger, backfill)
+type ScheduledTaskRequest struct {
+	TaskID       string
+	ScheduledFor time.Time
+	Kind         string
+	RequestedAt  time.Time
 }

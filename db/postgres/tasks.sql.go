@@ -104,7 +104,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE definition_sha256 = $1
   AND task_name = $2 AND schedule_type = $3 AND schedule = $4
 ORDER BY created_at, id
@@ -160,12 +160,13 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.JitterUs,
 		&i.PausedAt,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE id = $1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks WHERE id = $1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -203,12 +204,13 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.JitterUs,
 		&i.PausedAt,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks ORDER BY created_at, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks ORDER BY created_at, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -252,6 +254,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -264,7 +267,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE enabled AND next_run_at <= $1
 ORDER BY priority DESC, next_run_at, id
 `
@@ -311,6 +314,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -323,7 +327,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, now *time.Time) ([]Scheduled
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks WHERE enabled ORDER BY next_run_at NULLS LAST, id
 `
 
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -367,6 +371,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -379,7 +384,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE (created_at, id) > ($1::timestamptz, $2::text)
 ORDER BY created_at, id
 LIMIT $3
@@ -436,6 +441,7 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.JitterUs,
 			&i.PausedAt,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ WHERE id IN (
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
     LIMIT ?4
 )
-RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason
+RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind
 `
 
 type ClaimDueTasksParams struct {
@@ -74,11 +74,11 @@ type ClaimDueTasksParams struct {
 	MaxClaims    int64
 }
 
-// Queries behind schedstore.Store (SQLite): claims, the fire ledger, Ensure. Writers are
-// serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are needed.
-// The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
-// are in all three). Here: AdvanceClaimedTask, ClaimDueTasks, EnsureTask, ListFires, PruneFires,
-// RecordFire, ReleaseClaim.
+// Queries behind schedstore.Store (SQLite): claims, leases, completions, the fire ledger, Ensure.
+// Writers are serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are
+// needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: SQLite writes two
+// tables in two statements (adapter/sqlite/dialect.go), and TestQueryNames
+// (internal/sqlcquery) lists which names are shared.
 // The claim starts an attempt: counted before it runs, and counted on from where an earlier
 // claim of the same occurrence (a runner that died) left off.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
@@ -143,6 +143,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			&i.JitterUs,
 			&i.PausedAtUs,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

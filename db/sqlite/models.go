@@ -36,6 +36,7 @@ type ScheduledTask struct {
 	JitterUs         int64
 	PausedAtUs       *int64
 	PauseReason      string
+	AttemptKind      *string
 }
 
 type ScheduledTaskFire struct {
@@ -54,4 +55,11 @@ type ScheduledTaskFire struct {
 
 type ScheduledTaskPriority struct {
 	Priority int64
+}
+
+type ScheduledTaskRequest struct {
+	TaskID         string
+	ScheduledForUs int64
+	Kind           string
+	RequestedAtUs  int64
 }

@@ -106,7 +106,7 @@ func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
 }
 
 const findTaskByDefinition = `-- name: FindTaskByDefinition :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE definition_sha256 = ?1
   AND task_name = ?2 AND schedule_type = ?3
   AND schedule = ?4
@@ -163,12 +163,13 @@ func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefini
 		&i.JitterUs,
 		&i.PausedAtUs,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const getTask = `-- name: GetTask :one
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks WHERE id = ?1
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks WHERE id = ?1
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
@@ -206,12 +207,13 @@ func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error)
 		&i.JitterUs,
 		&i.PausedAtUs,
 		&i.PauseReason,
+		&i.AttemptKind,
 	)
 	return i, err
 }
 
 const listAllTasks = `-- name: ListAllTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks ORDER BY created_at_us, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks ORDER BY created_at_us, id
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
@@ -255,6 +257,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 			&i.JitterUs,
 			&i.PausedAtUs,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -270,7 +273,7 @@ func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
 }
 
 const listDueTasks = `-- name: ListDueTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE enabled = 1 AND next_run_at_us <= ?1
 ORDER BY priority DESC, next_run_at_us, id
 `
@@ -317,6 +320,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 			&i.JitterUs,
 			&i.PausedAtUs,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -332,7 +336,7 @@ func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTa
 }
 
 const listEnabledTasks = `-- name: ListEnabledTasks :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks WHERE enabled = 1 ORDER BY next_run_at_us NULLS LAST, id
 `
 
 // "enabled = 1" literally, to match the partial index's WHERE.
@@ -377,6 +381,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 			&i.JitterUs,
 			&i.PausedAtUs,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}
@@ -392,7 +397,7 @@ func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error)
 }
 
 const listTasksPage = `-- name: ListTasksPage :many
-SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason FROM scheduled_tasks
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE (created_at_us, id) > (?1, CAST(?2 AS TEXT))
 ORDER BY created_at_us, id
 LIMIT ?3
@@ -449,6 +454,7 @@ func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([
 			&i.JitterUs,
 			&i.PausedAtUs,
 			&i.PauseReason,
+			&i.AttemptKind,
 		); err != nil {
 			return nil, err
 		}

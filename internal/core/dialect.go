@@ -70,6 +70,21 @@ type Dialect interface {
 	// StartRetry counts one more attempt at c's occurrence if c's token and
 	// owner are current.
 	StartRetry(ctx context.Context, c schedstore.Claim) (counted bool, err error)
+	// ClaimRequests leases to owner, until w.LeaseUntil, the tasks of at
+	// most w.Limit requests due at w.Now (the oldest first, one per task),
+	// skipping tasks under a live lease, and returns them as leased, with
+	// AttemptFor and AttemptKind set to the request.
+	ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error)
+	// QueueRequests queues the occurrences at of task taskID as requests of
+	// kind, requested at requestedAt, each unless the fire ledger or the
+	// queue holds it, and returns those it queued, in one transaction.
+	QueueRequests(ctx context.Context, taskID, kind string, requestedAt time.Time, at []time.Time) ([]time.Time, error)
+	// TakenOccurrences returns the occurrences of taskID in [from, to) that
+	// the fire ledger or the queue holds.
+	TakenOccurrences(ctx context.Context, taskID string, from, to time.Time) ([]time.Time, error)
+	// NextRequest returns the oldest request's time; ok is false when the
+	// queue is empty.
+	NextRequest(ctx context.Context) (at time.Time, ok bool, err error)
 	// ReleaseClaim clears c's lease if c's token and owner are current.
 	ReleaseClaim(ctx context.Context, c schedstore.Claim) (released bool, err error)
 	// EnsureTask inserts r unless a task with its fingerprint as ensure key

@@ -213,9 +213,18 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		}
 	}
 	w := taskrow.NewClaimWindow(now, lease, limit)
-	rows, err := s.d.ClaimDue(ctx, owner, w)
+	rows, err := s.d.ClaimRequests(ctx, owner, w)
 	if err != nil {
 		return nil, err
+	}
+	if left := int(w.Limit) - len(rows); left > 0 {
+		due := w
+		due.Limit = int32(left)
+		more, err := s.d.ClaimDue(ctx, owner, due)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, more...)
 	}
 	return taskrow.Claims(rows, w)
 }
@@ -391,12 +400,24 @@ func (s *Store) PruneFires(ctx context.Context, olderThan time.Time) (int64, err
 	return s.d.PruneFires(ctx, taskrow.StrictBound(olderThan)) // rounds up: fired_at < olderThan
 }
 
-// NextDue implements schedstore.Store.
+// NextDue implements schedstore.Store: the earlier of the first due
+// occurrence and the oldest request (Trigger, Backfill).
 func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	if err := s.guard.Enter(ctx); err != nil {
 		return time.Time{}, false, err
 	}
-	return s.d.NextDue(ctx)
+	at, ok, err := s.d.NextDue(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	req, queued, err := s.d.NextRequest(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	if queued && (!ok || req.Before(at)) {
+		return req, true, nil
+	}
+	return at, ok, nil
 }
 
 // pauseAttempts bounds how often Pause and Resume read again after a

@@ -74,7 +74,18 @@ func RowsFrom[R any](generated []R, toRow func(R) Row) []Row {
 // (Priority descending, NextRunAt, ID): UPDATE ... RETURNING has no order.
 // It sorts rows in place.
 func Claims(rows []Row, w ClaimWindow) ([]schedstore.Claim, error) {
-	slices.SortFunc(rows, func(a, b Row) int {
+	// Requested occurrences first, in the order they were claimed (the
+	// queue's); then the due ones in ListDue's order.
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		if ar, br := a.AttemptKind != "", b.AttemptKind != ""; ar || br {
+			switch {
+			case ar && br:
+				return 0
+			case ar:
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
 			return c
 		}
@@ -89,9 +100,14 @@ func Claims(rows []Row, w ClaimWindow) ([]schedstore.Claim, error) {
 		if err != nil {
 			return nil, err
 		}
+		scheduledFor, kind := t.NextRunAt, schedstore.FireScheduled
+		if r.AttemptKind != "" && r.AttemptFor != nil {
+			scheduledFor, kind = r.AttemptFor, schedstore.FireKind(r.AttemptKind)
+		}
 		out = append(out, schedstore.Claim{
 			Task:         t,
-			ScheduledFor: *t.NextRunAt,
+			Kind:         kind,
+			ScheduledFor: Time(*scheduledFor),
 			Owner:        r.LeaseOwner,
 			Token:        r.LeaseToken,
 			ClaimedAt:    w.Now,

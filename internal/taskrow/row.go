@@ -45,6 +45,10 @@ type Row struct {
 	// claimed occurrence).
 	Attempts       int32
 	FirstAttemptAt *time.Time
+	// The occurrence the attempt count is for and, for a requested one,
+	// its kind ("" for a scheduled occurrence); read only by ClaimDue.
+	AttemptFor  *time.Time
+	AttemptKind string
 }
 
 // ForCreate validates t and returns the row to insert: a new UUID for an

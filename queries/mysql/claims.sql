@@ -4,10 +4,6 @@
 -- short transactions of these statements (adapter/mysql/dialect.go), and TestQueryNames
 -- (internal/sqlcquery) lists which names are shared.
 
--- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
--- are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
--- PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
-
 -- name: DatabaseNow :one
 -- The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
 -- sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.

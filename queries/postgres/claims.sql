@@ -4,10 +4,6 @@
 -- TestQueryNames (internal/sqlcquery) lists which names are shared. Here each call is one
 -- statement.
 
--- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
--- are in all three). Here: ClaimDueTasks, CompleteClaim, DatabaseNow, EnsureTask, ListFires,
--- PruneFires, ReleaseClaim.
-
 -- name: DatabaseNow :one
 -- The one clock ClaimDue compares with when the caller passes none.
 SELECT clock_timestamp()::timestamptz AS now;

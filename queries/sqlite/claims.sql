@@ -4,10 +4,6 @@
 -- tables in two statements (adapter/sqlite/dialect.go), and TestQueryNames
 -- (internal/sqlcquery) lists which names are shared.
 
--- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
--- are in all three). Here: AdvanceClaimedTask, ClaimDueTasks, EnsureTask, ListFires, PruneFires,
--- RecordFire, ReleaseClaim.
-
 -- name: ClaimDueTasks :many
 -- The claim starts an attempt: counted before it runs, and counted on from where an earlier
 -- claim of the same occurrence (a runner that died) left off.

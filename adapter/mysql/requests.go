@@ -1,0 +1,77 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	mysqldb "github.com/flowrra/schedstore/db/mysql"
+	"github.com/flowrra/schedstore/internal/core"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// ClaimRequests reads the candidates, then leases their tasks one at a
+// time: an UPDATE (MySQL has no RETURNING), then the read of the leased
+// row, which is this owner's until the lease ends.
+func (d *dialect) ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	cands, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: w.Now, Limit: core.CandidateLimit(w.Limit)})
+	if err != nil {
+		return nil, interpret("claim requests", "", err)
+	}
+	list := make([]core.Candidate, len(cands))
+	for i, c := range cands {
+		list[i] = core.Candidate{TaskID: string(c.TaskID), ScheduledFor: c.ScheduledFor, Kind: c.Kind}
+	}
+	by := sql.NullString{String: owner, Valid: true}
+	rows, err := core.LeaseEach(list, w.Limit, func(c core.Candidate) (taskrow.Row, bool, error) {
+		n, err := again(ctx, func() (int64, error) {
+			return d.q.LeaseForRequest(ctx, mysqldb.LeaseForRequestParams{
+				Owner: by, LeaseUntil: nullTime(&w.LeaseUntil), RequestFor: nullTime(&c.ScheduledFor),
+				Now: nullTime(&w.Now), RequestKind: sql.NullString{String: c.Kind, Valid: true},
+				ID: []byte(c.TaskID), RequestAt: c.ScheduledFor,
+			})
+		})
+		if err != nil || n == 0 {
+			return taskrow.Row{}, false, err
+		}
+		r, err := d.q.GetLeasedTask(ctx, mysqldb.GetLeasedTaskParams{ID: []byte(c.TaskID), Owner: by})
+		if err != nil {
+			return taskrow.Row{}, false, err
+		}
+		return toRow(r), true, nil
+	})
+	return rows, interpret("claim requests", "", err)
+}
+
+// QueueRequests is one transaction of one statement per occurrence.
+func (d *dialect) QueueRequests(ctx context.Context, taskID, kind string, requestedAt time.Time, at []time.Time) ([]time.Time, error) {
+	queued, err := again(ctx, func() ([]time.Time, error) {
+		tx, err := d.db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback() // a no-op after Commit
+		q := d.q.WithTx(tx)
+		queued, err := core.QueueEach(at, func(a time.Time) (int64, error) {
+			return q.QueueRequest(ctx, mysqldb.QueueRequestParams{TaskID: []byte(taskID), ScheduledFor: a, Kind: kind, RequestedAt: requestedAt})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return queued, tx.Commit()
+	})
+	return queued, interpret("queue requests", taskID, err)
+}
+
+func (d *dialect) TakenOccurrences(ctx context.Context, taskID string, from, to time.Time) ([]time.Time, error) {
+	at, err := d.q.TakenOccurrences(ctx, mysqldb.TakenOccurrencesParams{TaskID: []byte(taskID), FromAt: from, ToAt: to})
+	return at, interpret("backfill", taskID, err)
+}
+
+func (d *dialect) NextRequest(ctx context.Context) (time.Time, bool, error) {
+	at, err := d.q.NextRequest(ctx)
+	if err != nil || len(at) == 0 {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.Time(at[0]), true, nil
+}

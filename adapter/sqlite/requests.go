@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	sqlitedb "github.com/flowrra/schedstore/db/sqlite"
+	"github.com/flowrra/schedstore/internal/core"
+	"github.com/flowrra/schedstore/internal/taskrow"
+)
+
+// ClaimRequests reads the candidates, then leases their tasks one
+// statement (UPDATE ... RETURNING) each.
+func (d *dialect) ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	nowUs, untilUs := taskrow.Micros(w.Now), taskrow.Micros(w.LeaseUntil)
+	cands, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: nowUs, MaxRequests: int64(core.CandidateLimit(w.Limit))})
+	if err != nil {
+		return nil, interpret("claim requests", "", err)
+	}
+	list := make([]core.Candidate, len(cands))
+	for i, c := range cands {
+		list[i] = core.Candidate{TaskID: c.TaskID, ScheduledFor: taskrow.FromMicros(c.ScheduledForUs), Kind: c.Kind}
+	}
+	rows, err := core.LeaseEach(list, w.Limit, func(c core.Candidate) (taskrow.Row, bool, error) {
+		forUs := taskrow.Micros(c.ScheduledFor)
+		leased, err := d.q.LeaseForRequest(ctx, sqlitedb.LeaseForRequestParams{
+			Owner: &owner, LeaseUntilUs: &untilUs, RequestForUs: &forUs, NowUs: &nowUs,
+			RequestKind: &c.Kind, ID: c.TaskID,
+		})
+		if err != nil || len(leased) == 0 {
+			return taskrow.Row{}, false, err
+		}
+		return toRow(leased[0]), true, nil
+	})
+	return rows, interpret("claim requests", "", err)
+}
+
+// QueueRequests is one transaction (BEGIN IMMEDIATE) of one statement per
+// occurrence.
+func (d *dialect) QueueRequests(ctx context.Context, taskID, kind string, requestedAt time.Time, at []time.Time) ([]time.Time, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, interpret("queue requests", taskID, err)
+	}
+	defer tx.Rollback() // a no-op after Commit
+	q := d.q.WithTx(tx)
+	queued, err := core.QueueEach(at, func(a time.Time) (int64, error) {
+		return q.QueueRequest(ctx, sqlitedb.QueueRequestParams{TaskID: taskID, ScheduledForUs: taskrow.Micros(a),
+			Kind: kind, RequestedAtUs: taskrow.Micros(requestedAt)})
+	})
+	if err == nil {
+		err = tx.Commit()
+	}
+	return queued, interpret("queue requests", taskID, err)
+}
+
+func (d *dialect) TakenOccurrences(ctx context.Context, taskID string, from, to time.Time) ([]time.Time, error) {
+	us, err := d.q.TakenOccurrences(ctx, sqlitedb.TakenOccurrencesParams{TaskID: taskID, FromUs: taskrow.Micros(from), ToUs: taskrow.Micros(to)})
+	out := make([]time.Time, len(us))
+	for i, u := range us {
+		out[i] = taskrow.FromMicros(u)
+	}
+	return out, interpret("backfill", taskID, err)
+}
+
+func (d *dialect) NextRequest(ctx context.Context) (time.Time, bool, error) {
+	us, err := d.q.NextRequest(ctx)
+	if err != nil || len(us) == 0 {
+		return time.Time{}, false, interpret("next due", "", err)
+	}
+	return taskrow.FromMicros(us[0]), true, nil
+}
