@@ -87,7 +87,7 @@ func (e *engine) attempts(ctx context.Context, lease *heldLease, log *slog.Logge
 		return e.completion(c, sched, c.FirstAttemptAt, schedstore.FireFailed, maxAttempts,
 			fmt.Errorf("attempt %d of %d was lost with its scheduler (its lease ran out)", maxAttempts, maxAttempts)), outcomeDone
 	}
-	if c.Attempt == 1 && c.Kind == schedstore.FireScheduled {
+	if c.Attempt == 1 && isScheduled(c) {
 		// A fresh occurrence: the policies decide whether and when it runs
 		// (a requested one runs as asked).
 		if missed, ok := e.misfire(c, sched); ok {
@@ -155,7 +155,7 @@ func (e *engine) attempt(ctx context.Context, c schedstore.Claim, maxAttempts in
 	job := Job{
 		ID: t.ID, TaskName: t.TaskName, Args: orEmptyList(t.Args), Kwargs: orEmptyObject(t.Kwargs),
 		ScheduledFor: c.ScheduledFor.UTC(), FiredAt: e.clock.Now().UTC(),
-		Attempt: c.Attempt, MaxAttempts: maxAttempts, Kind: c.Kind,
+		Attempt: c.Attempt, MaxAttempts: maxAttempts, Kind: jobKind(c),
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -183,7 +183,9 @@ func (e *engine) completion(c schedstore.Claim, sched schedule.Schedule, start t
 	if err != nil {
 		done.Error = err.Error()
 	}
-	if sched != nil {
+	if sched != nil && isScheduled(c) {
+		// A requested occurrence (Trigger, Backfill) leaves the schedule
+		// as it is: the store keeps the task's run times.
 		done.NextRun, done.Skipped = e.nextAfterRun(c, sched, start, done.FinishedAt)
 	}
 	return done
@@ -222,4 +224,17 @@ func orEmptyObject(m map[string]any) map[string]any {
 		return map[string]any{}
 	}
 	return m
+}
+
+// isScheduled reports whether c is an occurrence of the schedule, not one
+// fired on request (Trigger, Backfill).
+func isScheduled(c schedstore.Claim) bool {
+	return c.Kind == "" || c.Kind == schedstore.FireScheduled
+}
+
+func jobKind(c schedstore.Claim) schedstore.FireKind {
+	if isScheduled(c) {
+		return schedstore.FireScheduled
+	}
+	return c.Kind
 }

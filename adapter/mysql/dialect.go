@@ -161,6 +161,8 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 			FinishedAt: c.FinishedAt, Status: c.Status, Attempts: c.Attempts, Error: c.Error,
 			Kind: c.Kind, Occurrences: c.Occurrences, LastScheduledFor: nullTime(&c.LastScheduledFor),
 		})
+	}, func(c taskrow.Completion) (int64, error) {
+		return q.DeleteRequest(ctx, mysqldb.DeleteRequestParams{TaskID: []byte(c.ID), ScheduledFor: c.ScheduledFor})
 	})
 	if err != nil {
 		return nil, err

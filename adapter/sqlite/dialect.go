@@ -96,6 +96,8 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 			FinishedAtUs: taskrow.Micros(c.FinishedAt), Status: c.Status, Attempts: int64(c.Attempts), Error: c.Error,
 			Kind: c.Kind, Occurrences: int64(c.Occurrences), LastScheduledForUs: &last,
 		})
+	}, func(c taskrow.Completion) (int64, error) {
+		return q.DeleteRequest(ctx, sqlitedb.DeleteRequestParams{TaskID: c.ID, ScheduledForUs: taskrow.Micros(c.ScheduledFor)})
 	})
 	if err != nil {
 		return nil, err

@@ -14,9 +14,11 @@ import (
 
 const advanceClaimedTask = `-- name: AdvanceClaimedTask :execrows
 UPDATE scheduled_tasks
-SET last_run_at = ?,
-    next_run_at = ?,
-    enabled = enabled AND ?,
+SET last_run_at = CASE WHEN attempt_kind IS NULL THEN ? ELSE last_run_at END,
+    next_run_at = CASE WHEN attempt_kind IS NULL THEN ? ELSE next_run_at END,
+    enabled = CASE WHEN attempt_kind IS NULL THEN enabled AND ? ELSE enabled END,
+    attempts = CASE WHEN attempt_kind IS NULL THEN attempts ELSE 0 END,
+    attempt_kind = NULL,
     lease_owner = NULL, lease_until = NULL,
     version = version + 1, updated_at = ?
 WHERE id = ? AND lease_token = ? AND lease_owner = ?
@@ -32,7 +34,10 @@ type AdvanceClaimedTaskParams struct {
 	Owner        sql.NullString
 }
 
-// Only while the fencing token is current; releases the lease.
+// Only while the fencing token is current; releases the lease. A requested occurrence
+// (attempt_kind set: Trigger, Backfill) leaves the run times and enabled flag alone and leaves
+// its marker (attempts 0 for attempt_for) for a stale LeaseForRequest to re-read. MySQL assigns
+// left to right: attempt_kind is cleared after the columns that read it.
 func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, advanceClaimedTask,
 		arg.ScheduledFor,
@@ -102,6 +107,25 @@ func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {
 	var now time.Time
 	err := row.Scan(&now)
 	return now, err
+}
+
+const deleteRequest = `-- name: DeleteRequest :execrows
+DELETE FROM scheduled_task_requests WHERE task_id = ? AND scheduled_for = ?
+`
+
+type DeleteRequestParams struct {
+	TaskID       []byte
+	ScheduledFor time.Time
+}
+
+// A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
+// claimed: the ledger holds it now.
+func (q *Queries) DeleteRequest(ctx context.Context, arg DeleteRequestParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteRequest, arg.TaskID, arg.ScheduledFor)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const ensureTask = `-- name: EnsureTask :execrows

@@ -146,14 +146,23 @@ WITH c AS (
         unnest($16::integer[]) AS skipped_count
 ), done AS (
     UPDATE scheduled_tasks AS t
-    SET last_run_at = c.scheduled_for,
-        next_run_at = CASE WHEN c.keep_enabled THEN c.next_run_at END,
-        enabled = t.enabled AND c.keep_enabled,
+    SET last_run_at = CASE WHEN t.attempt_kind IS NULL THEN c.scheduled_for ELSE t.last_run_at END,
+        next_run_at = CASE WHEN t.attempt_kind IS NOT NULL THEN t.next_run_at
+                           WHEN c.keep_enabled THEN c.next_run_at END,
+        enabled = CASE WHEN t.attempt_kind IS NULL THEN t.enabled AND c.keep_enabled ELSE t.enabled END,
+        attempts = CASE WHEN t.attempt_kind IS NULL THEN t.attempts ELSE 0 END,
+        attempt_kind = NULL,
         lease_owner = NULL, lease_until = NULL,
         version = t.version + 1, updated_at = c.finished_at
     FROM c
     WHERE t.id = c.id AND t.lease_token = c.token AND t.lease_owner = $17
     RETURNING t.id, t.lease_token
+), gone AS (
+    DELETE FROM scheduled_task_requests AS r
+    USING c, done
+    WHERE done.id = c.id AND done.lease_token = c.token
+      AND r.task_id = c.id AND r.scheduled_for = c.scheduled_for
+    RETURNING r.task_id
 ), fire AS (
     INSERT INTO scheduled_task_fires (
         task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error, kind,
@@ -211,6 +220,9 @@ type CompleteClaimsRow struct {
 // in step); keep_enabled false means no next run. A claim whose skipped_count is above 0 also
 // records the occurrences skipped while it ran, as one skipped row keyed by skipped_first
 // (the same INSERT, so the same ON CONFLICT); recorded is about the claimed occurrence only.
+// A requested occurrence (attempt_kind set by LeaseForRequest: Trigger, Backfill) leaves the
+// task's run times and enabled flag alone, leaves its marker (attempts 0 for attempt_for, which
+// a stale LeaseForRequest of it re-reads on the row) and leaves the queue.
 func (q *Queries) CompleteClaims(ctx context.Context, arg CompleteClaimsParams) ([]CompleteClaimsRow, error) {
 	rows, err := q.db.Query(ctx, completeClaims,
 		arg.Ids,

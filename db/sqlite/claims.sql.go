@@ -12,9 +12,11 @@ import (
 
 const advanceClaimedTask = `-- name: AdvanceClaimedTask :execrows
 UPDATE scheduled_tasks
-SET last_run_at_us = ?1,
-    next_run_at_us = ?2,
-    enabled = enabled AND ?3,
+SET last_run_at_us = CASE WHEN attempt_kind IS NULL THEN ?1 ELSE last_run_at_us END,
+    next_run_at_us = CASE WHEN attempt_kind IS NULL THEN ?2 ELSE next_run_at_us END,
+    enabled = CASE WHEN attempt_kind IS NULL THEN enabled AND ?3 ELSE enabled END,
+    attempts = CASE WHEN attempt_kind IS NULL THEN attempts ELSE 0 END,
+    attempt_kind = NULL,
     lease_owner = NULL, lease_until_us = NULL,
     version = version + 1, updated_at_us = ?4
 WHERE id = ?5 AND lease_token = ?6 AND lease_owner = ?7
@@ -30,7 +32,9 @@ type AdvanceClaimedTaskParams struct {
 	Owner          *string
 }
 
-// Only while the fencing token is current; releases the lease.
+// Only while the fencing token is current; releases the lease. A requested occurrence
+// (attempt_kind set: Trigger, Backfill) leaves the run times and enabled flag alone and leaves
+// its marker (attempts 0 for attempt_for) for a stale LeaseForRequest to re-read.
 func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, advanceClaimedTask,
 		arg.ScheduledForUs,
@@ -156,6 +160,25 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 		return nil, err
 	}
 	return items, nil
+}
+
+const deleteRequest = `-- name: DeleteRequest :execrows
+DELETE FROM scheduled_task_requests WHERE task_id = ?1 AND scheduled_for_us = ?2
+`
+
+type DeleteRequestParams struct {
+	TaskID         string
+	ScheduledForUs int64
+}
+
+// A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
+// claimed: the ledger holds it now.
+func (q *Queries) DeleteRequest(ctx context.Context, arg DeleteRequestParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteRequest, arg.TaskID, arg.ScheduledForUs)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const ensureTask = `-- name: EnsureTask :execrows

@@ -212,7 +212,10 @@ func MatchCompleted(batch []taskrow.Completion, n int, row func(int) (id string,
 // skipped occurrences records their row too (c.SkippedFire(), a zero
 // StartedAt), after its own; whether the ledger took that one does not
 // matter.
-func CompleteEach(batch []taskrow.Completion, advance, record func(taskrow.Completion) (int64, error)) ([]taskrow.Completed, error) {
+//
+// dequeue removes the occurrence from the queue of requests (Trigger,
+// Backfill), whichever way it was claimed: the ledger holds it now.
+func CompleteEach(batch []taskrow.Completion, advance, record, dequeue func(taskrow.Completion) (int64, error)) ([]taskrow.Completed, error) {
 	out := make([]taskrow.Completed, len(batch))
 	for i, c := range batch {
 		n, err := advance(c)
@@ -224,6 +227,9 @@ func CompleteEach(batch []taskrow.Completion, advance, record func(taskrow.Compl
 		}
 		recorded, err := record(c)
 		if err != nil {
+			return nil, err
+		}
+		if _, err := dequeue(c); err != nil {
 			return nil, err
 		}
 		if c.SkippedCount > 0 {

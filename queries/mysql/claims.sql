@@ -46,11 +46,16 @@ SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_to
 WHERE id IN (sqlc.slice(ids));
 
 -- name: AdvanceClaimedTask :execrows
--- Only while the fencing token is current; releases the lease.
+-- Only while the fencing token is current; releases the lease. A requested occurrence
+-- (attempt_kind set: Trigger, Backfill) leaves the run times and enabled flag alone and leaves
+-- its marker (attempts 0 for attempt_for) for a stale LeaseForRequest to re-read. MySQL assigns
+-- left to right: attempt_kind is cleared after the columns that read it.
 UPDATE scheduled_tasks
-SET last_run_at = sqlc.arg(scheduled_for),
-    next_run_at = sqlc.narg(next_run_at),
-    enabled = enabled AND sqlc.arg(keep_enabled),
+SET last_run_at = CASE WHEN attempt_kind IS NULL THEN sqlc.arg(scheduled_for) ELSE last_run_at END,
+    next_run_at = CASE WHEN attempt_kind IS NULL THEN sqlc.narg(next_run_at) ELSE next_run_at END,
+    enabled = CASE WHEN attempt_kind IS NULL THEN enabled AND sqlc.arg(keep_enabled) ELSE enabled END,
+    attempts = CASE WHEN attempt_kind IS NULL THEN attempts ELSE 0 END,
+    attempt_kind = NULL,
     lease_owner = NULL, lease_until = NULL,
     version = version + 1, updated_at = sqlc.arg(finished_at)
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
@@ -121,3 +126,8 @@ LIMIT ?;
 
 -- name: PruneFires :execrows
 DELETE FROM scheduled_task_fires WHERE finished_at < sqlc.arg(older_than);
+
+-- name: DeleteRequest :execrows
+-- A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
+-- claimed: the ledger holds it now.
+DELETE FROM scheduled_task_requests WHERE task_id = sqlc.arg(task_id) AND scheduled_for = sqlc.arg(scheduled_for);

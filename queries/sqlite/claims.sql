@@ -39,11 +39,15 @@ WHERE id IN (
 RETURNING *;
 
 -- name: AdvanceClaimedTask :execrows
--- Only while the fencing token is current; releases the lease.
+-- Only while the fencing token is current; releases the lease. A requested occurrence
+-- (attempt_kind set: Trigger, Backfill) leaves the run times and enabled flag alone and leaves
+-- its marker (attempts 0 for attempt_for) for a stale LeaseForRequest to re-read.
 UPDATE scheduled_tasks
-SET last_run_at_us = sqlc.arg(scheduled_for_us),
-    next_run_at_us = sqlc.narg(next_run_at_us),
-    enabled = enabled AND sqlc.arg(keep_enabled),
+SET last_run_at_us = CASE WHEN attempt_kind IS NULL THEN sqlc.arg(scheduled_for_us) ELSE last_run_at_us END,
+    next_run_at_us = CASE WHEN attempt_kind IS NULL THEN sqlc.narg(next_run_at_us) ELSE next_run_at_us END,
+    enabled = CASE WHEN attempt_kind IS NULL THEN enabled AND sqlc.arg(keep_enabled) ELSE enabled END,
+    attempts = CASE WHEN attempt_kind IS NULL THEN attempts ELSE 0 END,
+    attempt_kind = NULL,
     lease_owner = NULL, lease_until_us = NULL,
     version = version + 1, updated_at_us = sqlc.arg(finished_at_us)
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
@@ -113,3 +117,8 @@ LIMIT sqlc.arg(max_fires);
 
 -- name: PruneFires :execrows
 DELETE FROM scheduled_task_fires WHERE finished_at_us < sqlc.arg(older_than_us);
+
+-- name: DeleteRequest :execrows
+-- A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
+-- claimed: the ledger holds it now.
+DELETE FROM scheduled_task_requests WHERE task_id = sqlc.arg(task_id) AND scheduled_for_us = sqlc.arg(scheduled_for_us);
