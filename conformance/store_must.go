@@ -88,7 +88,7 @@ func claimOf(want *schedstore.Task, owner string, now time.Time, leaseFor time.D
 	return schedstore.Claim{
 		Task: want, ScheduledFor: *want.NextRunAt, Owner: owner,
 		ClaimedAt: now, LeaseUntil: now.Add(leaseFor),
-		Attempt: 1, FirstAttemptAt: now, // a fresh occurrence
+		Attempt: 1, FirstAttemptAt: now, Kind: schedstore.FireScheduled, // a fresh, scheduled occurrence
 	}
 }
 

@@ -29,11 +29,12 @@ type engine struct {
 	clock   Clock
 	log     *slog.Logger
 
-	slots    chan struct{} // one token per job in flight: a semaphore of Concurrency
-	wake     chan struct{} // a slot was freed or completions were recorded: look again
-	stopping chan struct{} // closed when the engine stops: retry waits end
-	stopOnce sync.Once
-	jobs     sync.WaitGroup
+	slots     chan struct{} // one token per job in flight: a semaphore of Concurrency
+	wake      chan struct{} // a slot was freed or completions were recorded: look again
+	stopping  chan struct{} // closed when the engine stops: retry waits end
+	pollEvery time.Duration
+	stopOnce  sync.Once
+	jobs      sync.WaitGroup
 
 	// jobCtx is the parent of every job's context: it outlives the caller's
 	// context (a job that has started may finish), and is cancelled only
@@ -52,16 +53,17 @@ func (r *Runner) start(ctx context.Context) (*engine, error) {
 	}
 	e := &engine{
 		r: r, store: r.Store, handler: r.Handler,
-		owner:    r.Owner,
-		lease:    orDefault(r.Lease, DefaultLease),
-		limit:    orDefault(r.ClaimLimit, DefaultClaimLimit),
-		timeout:  r.Timeout,
-		grace:    orDefault(r.ShutdownGrace, DefaultShutdownGrace),
-		clock:    r.clock(),
-		log:      r.logger(),
-		slots:    make(chan struct{}, orDefault(r.Concurrency, DefaultConcurrency)),
-		wake:     make(chan struct{}, 1),
-		stopping: make(chan struct{}),
+		owner:     r.Owner,
+		lease:     orDefault(r.Lease, DefaultLease),
+		limit:     orDefault(r.ClaimLimit, DefaultClaimLimit),
+		timeout:   r.Timeout,
+		grace:     orDefault(r.ShutdownGrace, DefaultShutdownGrace),
+		clock:     r.clock(),
+		log:       r.logger(),
+		slots:     make(chan struct{}, orDefault(r.Concurrency, DefaultConcurrency)),
+		wake:      make(chan struct{}, 1),
+		stopping:  make(chan struct{}),
+		pollEvery: orDefault(r.PollInterval, DefaultPollInterval),
 	}
 	if e.owner == "" {
 		e.owner = DefaultOwner()
@@ -152,14 +154,43 @@ func (e *engine) loop(ctx context.Context) {
 }
 
 // sleep waits for d on the Runner's clock, a wake-up or the end of ctx.
+// On the system clock it looks again every PollInterval (Store.NextDue, an
+// index lookup) and ends early when something came due sooner than
+// planned: a Trigger or a Backfill, a task another process added or moved.
 func (e *engine) sleep(ctx context.Context, d time.Duration) {
 	if d <= 0 {
 		return
 	}
-	select {
-	case <-ctx.Done():
-	case <-e.wake:
-	case <-e.clock.After(d):
+	if e.r.Clock != nil {
+		select {
+		case <-ctx.Done():
+		case <-e.wake:
+		case <-e.clock.After(d):
+		}
+		return
+	}
+	deadline := time.Now().Add(d)
+	for {
+		step := min(time.Until(deadline), e.pollEvery)
+		if step <= 0 {
+			return
+		}
+		t := time.NewTimer(step)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-e.wake:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if time.Until(deadline) <= 0 {
+			return
+		}
+		if at, ok, err := e.store.NextDue(ctx); err == nil && ok && !at.After(time.Now()) {
+			return
+		}
 	}
 }
 

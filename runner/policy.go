@@ -96,7 +96,7 @@ func (e *engine) misfire(c schedstore.Claim, sched schedule.Schedule) (schedstor
 		missedUpTo = b.count
 	case t.Misfire == schedstore.MisfireAll && b.count > maxCatchUp(t):
 		missedUpTo = b.count - maxCatchUp(t)
-		n := b.recent[0]
+		n := b.recent[len(b.recent)-maxCatchUp(t)] // the oldest of the latest MaxCatchUp
 		next = &n
 	default:
 		return schedstore.Completion{}, false

@@ -21,6 +21,7 @@ const (
 	DefaultClaimLimit    = 32
 	DefaultMaxSleep      = time.Minute
 	DefaultShutdownGrace = 30 * time.Second
+	DefaultPollInterval  = time.Second
 )
 
 // Runner fires the due occurrences of a Store's tasks through a Handler.
@@ -56,6 +57,11 @@ type Runner struct {
 	// MaxSleep bounds every sleep (default DefaultMaxSleep), so tasks that
 	// another process adds or changes are seen within that time.
 	MaxSleep time.Duration
+	// PollInterval is how often a sleeping Runner looks (Store.NextDue, an
+	// index lookup) for what came due sooner than it planned: a Trigger, a
+	// Backfill, a task another process added (default
+	// DefaultPollInterval). A job of its own ending wakes it at once.
+	PollInterval time.Duration
 	// Clock defaults to the system clock. A Clock other than the system's
 	// is also the time passed to ClaimDue (tests, simulations); with the
 	// system clock, due times and leases are compared on the database's.
@@ -122,7 +128,7 @@ func (r *Runner) check() error {
 		return errors.New("runner: Store is nil")
 	case r.Handler == nil:
 		return errors.New("runner: Handler is nil")
-	case r.Concurrency < 0, r.Timeout < 0, r.ShutdownGrace < 0, r.Lease < 0, r.ClaimLimit < 0, r.MaxSleep < 0:
+	case r.Concurrency < 0, r.Timeout < 0, r.ShutdownGrace < 0, r.Lease < 0, r.ClaimLimit < 0, r.MaxSleep < 0, r.PollInterval < 0:
 		return errors.New("runner: Concurrency, Timeout, ShutdownGrace, Lease, ClaimLimit and MaxSleep must not be negative")
 	}
 	return nil

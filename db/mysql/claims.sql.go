@@ -206,6 +206,56 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 	return result.RowsAffected()
 }
 
+const getLeasedTask = `-- name: GetLeasedTask :one
+SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks WHERE id = ? AND lease_owner = ?
+`
+
+type GetLeasedTaskParams struct {
+	ID    []byte
+	Owner sql.NullString
+}
+
+// The task LeaseForRequest just leased, read in its transaction.
+func (q *Queries) GetLeasedTask(ctx context.Context, arg GetLeasedTaskParams) (ScheduledTask, error) {
+	row := q.db.QueryRowContext(ctx, getLeasedTask, arg.ID, arg.Owner)
+	var i ScheduledTask
+	err := row.Scan(
+		&i.ID,
+		&i.TaskName,
+		&i.ScheduleType,
+		&i.Schedule,
+		&i.Args,
+		&i.Kwargs,
+		&i.DefinitionSha256,
+		&i.Enabled,
+		&i.LastRunAt,
+		&i.NextRunAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Description,
+		&i.MaxRetries,
+		&i.RetryDelayUs,
+		&i.Priority,
+		&i.Version,
+		&i.EnsureSha256,
+		&i.LeaseOwner,
+		&i.LeaseUntil,
+		&i.LeaseToken,
+		&i.AttemptFor,
+		&i.Attempts,
+		&i.FirstAttemptAt,
+		&i.MisfirePolicy,
+		&i.MaxCatchUp,
+		&i.MisfireGraceUs,
+		&i.OverlapPolicy,
+		&i.JitterUs,
+		&i.PausedAt,
+		&i.PauseReason,
+		&i.AttemptKind,
+	)
+	return i, err
+}
+
 const leaseTasks = `-- name: LeaseTasks :execrows
 UPDATE scheduled_tasks
 SET lease_owner = ?, lease_until = ?, lease_token = lease_token + 1,

@@ -71,3 +71,29 @@ func TestQueryNames(t *testing.T) {
 		}
 	}
 }
+
+// TestNoMacroLeftInGeneratedSQL: sqlc leaves a sqlc.arg it could not
+// rewrite (inside some function calls on MySQL) in the query text, which
+// only the database rejects, at run time.
+func TestNoMacroLeftInGeneratedSQL(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "db", "*", "*.sql.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no generated files: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "//") {
+				continue
+			}
+			for _, m := range []string{"sqlc.arg(", "sqlc.narg(", "sqlc.slice(", "sqlc.embed("} {
+				if strings.Contains(line, m) {
+					t.Errorf("%s:%d: %s left in the SQL: %s", f, i+1, m, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
+}

@@ -131,3 +131,7 @@ DELETE FROM scheduled_task_fires WHERE finished_at < sqlc.arg(older_than);
 -- A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
 -- claimed: the ledger holds it now.
 DELETE FROM scheduled_task_requests WHERE task_id = sqlc.arg(task_id) AND scheduled_for = sqlc.arg(scheduled_for);
+
+-- name: GetLeasedTask :one
+-- The task LeaseForRequest just leased, read in its transaction.
+SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id) AND lease_owner = sqlc.arg(owner);

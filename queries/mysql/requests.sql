@@ -27,15 +27,11 @@ SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_to
     attempt_kind = sqlc.arg(request_kind),
     attempt_for = sqlc.arg(request_for)
 WHERE id = sqlc.arg(id) AND (lease_until IS NULL OR lease_until <= sqlc.arg(now))
-  AND NOT COALESCE(attempt_for = sqlc.arg(request_for) AND attempts = 0, FALSE)
+  AND (attempt_for IS NULL OR attempt_for <> sqlc.arg(request_for) OR attempts <> 0)
   AND EXISTS (
       SELECT 1 FROM scheduled_task_requests AS r
       WHERE r.task_id = sqlc.arg(id) AND r.scheduled_for = sqlc.arg(request_at)
   );
-
--- name: GetLeasedTask :one
--- The task LeaseForRequest just leased, read in its transaction.
-SELECT * FROM scheduled_tasks WHERE id = sqlc.arg(id) AND lease_owner = sqlc.arg(owner);
 
 -- name: QueueRequest :execrows
 -- Queues one occurrence unless the fire ledger or the queue holds it already.
