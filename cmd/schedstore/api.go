@@ -176,11 +176,23 @@ type taskInput struct {
 	MaxRetries   *int           `json:"max_retries"`
 	RetryDelay   *float64       `json:"retry_delay"` // seconds
 	Priority     int            `json:"priority"`
+	// The policies, as get --json prints them (durations as Go duration
+	// strings).
+	Misfire      string `json:"misfire"`
+	MaxCatchUp   int    `json:"max_catch_up"`
+	MisfireGrace string `json:"misfire_grace"`
+	Overlap      string `json:"overlap"`
+	Jitter       string `json:"jitter"`
 
-	LastRunAt json.RawMessage `json:"last_run_at"`
-	NextRunAt json.RawMessage `json:"next_run_at"`
-	CreatedAt json.RawMessage `json:"created_at"`
-	UpdatedAt json.RawMessage `json:"updated_at"`
+	// Read-only in get --json: accepted, and ignored (a new task is not
+	// paused; Store.Pause pauses).
+	Paused      json.RawMessage `json:"paused"`
+	PauseReason json.RawMessage `json:"pause_reason"`
+	PausedAt    json.RawMessage `json:"paused_at"`
+	LastRunAt   json.RawMessage `json:"last_run_at"`
+	NextRunAt   json.RawMessage `json:"next_run_at"`
+	CreatedAt   json.RawMessage `json:"created_at"`
+	UpdatedAt   json.RawMessage `json:"updated_at"`
 }
 
 // task builds the task to store, validated, its first run computed at now.
@@ -213,6 +225,21 @@ func (in *taskInput) task(now time.Time) (*schedstore.Task, error) {
 			return nil, &schedstore.FieldError{Field: "RetryDelay", Reason: "retry_delay must be seconds, 0 or more"}
 		}
 		t.RetryDelay = time.Duration(d * float64(time.Second))
+	}
+	t.Misfire, t.MaxCatchUp = schedstore.MisfirePolicy(in.Misfire), in.MaxCatchUp
+	t.Overlap = schedstore.OverlapPolicy(in.Overlap)
+	for _, d := range []struct {
+		field, text string
+		into        *time.Duration
+	}{{"MisfireGrace", in.MisfireGrace, &t.MisfireGrace}, {"Jitter", in.Jitter, &t.Jitter}} {
+		if d.text == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.text)
+		if err != nil {
+			return nil, &schedstore.FieldError{Field: d.field, Reason: fmt.Sprintf("%q is not a Go duration such as 90s or 5m", d.text)}
+		}
+		*d.into = v
 	}
 	if err := t.Validate(); err != nil {
 		return nil, err

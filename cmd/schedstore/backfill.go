@@ -60,14 +60,14 @@ Prints one occurrence per line (UTC), or a JSON array with --json.`, schedstore.
 		for i, o := range occurrences {
 			out[i] = o.UTC().Format(time.RFC3339Nano)
 		}
+		if !dryRun {
+			fmt.Fprintf(a.stderr, "queued %d occurrence(s)\n", len(out))
+		}
 		if asJSON {
 			return writeJSON(a.stdout, out)
 		}
 		for _, o := range out {
 			fmt.Fprintln(a.stdout, o)
-		}
-		if !dryRun {
-			fmt.Fprintf(a.stderr, "queued %d occurrence(s)\n", len(out))
 		}
 		return nil
 	})

@@ -194,17 +194,20 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("task.png")
 
-	// Pause it with a reason.
+	// Pause it with a reason: back on its page, paused, the reason shown as text.
 	step("pause", chromedp.SendKeys(chromedp.ID("reason"), "billing API down <b>until</b> Friday"),
-		chromedp.Click(chromedp.ID("pause")), chromedp.WaitVisible(chromedp.CSS("p.message")))
-	// LATER(Store.Pause): the form is wired to a 501 until Store.Pause exists.
-	// Then this step must see the task's page with state "paused" and the
-	// reason shown as text, and the schedules table with it paused.
-	if got := text("p.message"); !strings.Contains(got, "Store.Pause") {
-		t.Errorf("pause answered %q", got)
-	} else {
-		t.Log("LATER: pause is not wired yet (waits for Store.Pause):", got)
+		chromedp.Click(chromedp.ID("pause")), chromedp.WaitVisible(chromedp.CSS("p.flash")))
+	if got := text("p.flash"); !strings.Contains(got, "Paused") {
+		t.Errorf("after pause: %q", got)
 	}
+	if got := text("dl"); !strings.Contains(got, "billing API down <b>until</b> Friday") {
+		t.Errorf("the task's page does not show the reason as text:\n%s", got)
+	}
+	step("paused list", chromedp.Navigate(h.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("table.schedules")))
+	if got := text("table.schedules"); !strings.Contains(got, "paused") {
+		t.Errorf("the schedules do not show the pause:\n%s", got)
+	}
+	shot("paused.png")
 
 	// Delete, through the confirmation page.
 	step("delete", chromedp.Navigate(h.srv.URL+"/tasks/cache.refresh"), chromedp.Click(chromedp.ID("delete")),

@@ -240,17 +240,26 @@ func TestServeAPI(t *testing.T) {
 			t.Errorf("describe: %v %s", err, r.body)
 		}
 
-		// LATER: 501 until Store.Pause, Store.Resume and Store.Trigger exist.
+		// Pause with a reason, resume, trigger: the task as get --json prints it.
 		r = h.api("POST", "/api/v1/tasks/reports.daily/pause", `{"reason": "upstream down"}`)
-		wantAPIError(t, "pause", r, http.StatusNotImplemented, "")
-		if !strings.Contains(r.body, "Store.Pause") {
-			t.Errorf("pause says %s", r.body)
+		wantStatus(t, "pause", r, http.StatusOK)
+		var got taskView
+		if err := json.Unmarshal([]byte(r.body), &got); err != nil || !got.Paused || got.PauseReason != "upstream down" || got.Enabled {
+			t.Errorf("pause: %v %s", err, r.body)
 		}
-		wantAPIError(t, "pause without body", h.api("POST", "/api/v1/tasks/reports.daily/pause", ""), http.StatusNotImplemented, "")
-		wantAPIError(t, "pause, reason too long", h.api("POST", "/api/v1/tasks/reports.daily/pause", `{"reason": "`+strings.Repeat("x", 501)+`"}`), http.StatusBadRequest, "PauseReason")
+		wantStatus(t, "pause again, no body", h.api("POST", "/api/v1/tasks/reports.daily/pause", ""), http.StatusOK)
+		wantAPIError(t, "pause, reason too long", h.api("POST", "/api/v1/tasks/reports.daily/pause", `{"reason": "`+strings.Repeat("x", schedstore.MaxPauseReasonBytes+1)+`"}`), http.StatusBadRequest, "PauseReason")
 		wantAPIError(t, "pause unknown", h.api("POST", "/api/v1/tasks/nope/pause", ""), http.StatusNotFound, "")
-		wantAPIError(t, "resume", h.api("POST", "/api/v1/tasks/reports.daily/resume", ""), http.StatusNotImplemented, "")
-		wantAPIError(t, "trigger", h.api("POST", "/api/v1/tasks/reports.daily/trigger", ""), http.StatusNotImplemented, "")
+		r = h.api("POST", "/api/v1/tasks/reports.daily/resume", "")
+		wantStatus(t, "resume", r, http.StatusOK)
+		got = taskView{}
+		if err := json.Unmarshal([]byte(r.body), &got); err != nil || got.Paused || !got.Enabled {
+			t.Errorf("resume: %v %s", err, r.body)
+		}
+		wantStatus(t, "trigger", h.api("POST", "/api/v1/tasks/reports.daily/trigger", ""), http.StatusOK)
+		if n, _, err := h.store.NextDue(t.Context()); err != nil || n.After(time.Now()) {
+			t.Errorf("after trigger: the next due is %v, %v; want the queued run, now", n, err)
+		}
 		wantAPIError(t, "resume with a reason", h.api("POST", "/api/v1/tasks/reports.daily/resume", `{"reason": "x"}`), http.StatusBadRequest, "reason")
 		wantAPIError(t, "trigger unknown", h.api("POST", "/api/v1/tasks/nope/trigger", "{}"), http.StatusNotFound, "")
 
@@ -360,11 +369,11 @@ func TestServeSecurity(t *testing.T) {
 		if _, err := h.store.Get(ctx, "a"); !errors.Is(err, schedstore.ErrNotFound) {
 			t.Errorf("after delete: %v", err)
 		}
-		// LATER: pause, resume and trigger say why they do nothing yet.
+		// Pause through the form: back to the task's page, paused, the reason kept.
 		r = h.form("/tasks/b/pause", url.Values{"csrf": {token}, "reason": {"maintenance"}})
-		wantStatus(t, "pause form", r, http.StatusNotImplemented)
-		if !strings.Contains(r.body, "Store.Pause") {
-			t.Errorf("pause page: %s", r.body)
+		wantStatus(t, "pause form", r, http.StatusSeeOther)
+		if b, err := h.store.Get(ctx, "b"); err != nil || b.PausedAt == nil || b.PauseReason != "maintenance" {
+			t.Errorf("after the pause form: %+v, %v", b, err)
 		}
 		wantStatus(t, "pause form without CSRF", h.form("/tasks/b/pause", url.Values{"reason": {"x"}}), http.StatusForbidden)
 

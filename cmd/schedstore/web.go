@@ -167,8 +167,6 @@ func (s *webServer) classify(err error) (status int, msg, field string) {
 		return http.StatusNotFound, err.Error(), ""
 	case errors.Is(err, schedstore.ErrAlreadyExists), errors.Is(err, schedstore.ErrConflict):
 		return http.StatusConflict, err.Error(), ""
-	case errors.Is(err, errNotYet):
-		return http.StatusNotImplemented, err.Error(), ""
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "the database did not answer in time", ""
 	}
@@ -387,7 +385,7 @@ func (s *webServer) formDelete(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/?done="+url.QueryEscape("Deleted "+id), http.StatusSeeOther)
 }
 
-const maxReasonRunes = 500
+const maxReasonRunes = schedstore.MaxPauseReasonBytes // the form's maxlength; the store checks bytes
 
 type loginPage struct {
 	Next  string

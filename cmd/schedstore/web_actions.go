@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,15 +10,8 @@ import (
 	"github.com/flowrra/schedstore"
 )
 
-// Pause, resume and trigger, for the page's buttons and the API.
-//
-// LATER: each waits for its Store call (Store.Pause(ctx, id, reason),
-// Store.Resume, Store.Trigger), not merged yet. Until then do answers
-// errNotYet (501, saying which call it waits for) after checking the
-// input and that the task exists; wiring one is replacing its case in do.
-
-// errNotYet: the Store call an action needs is not there yet.
-var errNotYet = errors.New("not available yet")
+// Pause, resume and trigger, for the page's buttons and the API: the same
+// Store calls as the pause, resume and trigger commands.
 
 type action string
 
@@ -29,27 +21,24 @@ const (
 	actionTrigger action = "trigger"
 )
 
-// storeCall names the Store method an action waits for.
-func (a action) storeCall() string {
-	return map[action]string{actionPause: "Store.Pause", actionResume: "Store.Resume", actionTrigger: "Store.Trigger"}[a]
-}
-
 func (a action) done() string {
 	return map[action]string{actionPause: "Paused", actionResume: "Resumed", actionTrigger: "Triggered"}[a]
 }
 
 // do runs a on the task id and returns the task as it is afterwards.
 func (s *webServer) do(ctx context.Context, a action, id, reason string) (*schedstore.Task, error) {
-	if a == actionPause && len([]rune(reason)) > maxReasonRunes {
-		return nil, &schedstore.FieldError{Field: "PauseReason", Reason: fmt.Sprintf("the reason is longer than %d characters", maxReasonRunes)}
-	}
-	if _, err := s.store.Get(ctx, id); err != nil {
-		return nil, err
-	}
 	switch a {
-	case actionPause, actionResume, actionTrigger: // LATER: s.store.Pause(ctx, id, reason) etc.
+	case actionPause:
+		return s.store.Pause(ctx, id, reason)
+	case actionResume:
+		return s.store.Resume(ctx, id)
+	case actionTrigger:
+		if _, err := s.store.Trigger(ctx, id); err != nil {
+			return nil, err
+		}
+		return s.store.Get(ctx, id)
 	}
-	return nil, fmt.Errorf("%s is %w: it waits for %s (issue 10 follow-up); nothing was changed", a, errNotYet, a.storeCall())
+	return nil, fmt.Errorf("unknown action %q", a)
 }
 
 // formAction is a page button: CSRF checked, then back to the task's page.
