@@ -309,6 +309,12 @@ func (m *model) NextDue(ctx context.Context) (time.Time, bool, error) {
 			earliest = r.NextRunAt
 		}
 	}
+	// The oldest request (Trigger, Backfill) counts too.
+	for _, q := range m.requests {
+		if earliest == nil || q.requestedAt.Before(*earliest) {
+			earliest = at(q.requestedAt)
+		}
+	}
 	if earliest == nil {
 		return time.Time{}, false, nil
 	}

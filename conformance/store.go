@@ -22,6 +22,7 @@ func testStore(t *testing.T, s *suite) {
 		{"policy", testPolicy},
 		{"next_due", testNextDue},
 		{"pages", testPages},
+		{"requests", testRequests},
 		{"arguments", testStoreArguments},
 		{"lifecycle", testStoreLifecycle},
 		{"concurrency", testStoreConcurrency},
