@@ -112,6 +112,7 @@ func (m *model) Update(ctx context.Context, t *schedstore.Task) error {
 	stored.LeaseOwner, stored.LeaseToken = old.LeaseOwner, old.LeaseToken
 	// The attempt count is the occurrence's, not the definition's.
 	stored.Attempts, stored.FirstAttemptAt = old.Attempts, old.FirstAttemptAt
+	stored.Row.AttemptFor, stored.AttemptKind = old.Row.AttemptFor, old.AttemptKind
 	// The pause is Pause's and Resume's, but enabling the task ends it.
 	if !r.Enabled {
 		stored.PausedAt, stored.PauseReason = old.PausedAt, old.PauseReason
@@ -249,6 +250,7 @@ func (m *model) Clear(ctx context.Context) (int64, error) {
 	n := int64(len(m.rows))
 	clear(m.rows)
 	clear(m.fires)
+	clear(m.requests)
 	return n, nil
 }
 

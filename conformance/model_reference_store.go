@@ -296,6 +296,11 @@ func (m *model) dropFires(taskID string) {
 			delete(m.fires, k)
 		}
 	}
+	for k := range m.requests { // the queue's foreign key cascades too
+		if k.taskID == taskID {
+			delete(m.requests, k)
+		}
+	}
 }
 
 func (m *model) NextDue(ctx context.Context) (time.Time, bool, error) {

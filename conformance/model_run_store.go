@@ -51,6 +51,8 @@ func (r *modelRun) randomStoreCall() {
 		r.ensure()
 	case x < 85:
 		r.pauseOrResume()
+	case x < 88:
+		r.trigger()
 	case x < 94:
 		r.listFires(r.pickID(), pickOne(r, []int{-1, 0, 1, 2, 3}))
 	case x < 97:
@@ -445,4 +447,23 @@ func (r *modelRun) pauseOrResume() {
 		r.reconcile(gotM, gotB)
 	}
 	r.diff("Pause or Resume", gotM, gotB)
+}
+
+// trigger calls Trigger on the backend, then on the model at the
+// backend's clock (the occurrence it returned), so both queue the same
+// request.
+func (r *modelRun) trigger() {
+	id := r.pickID()
+	r.note("Trigger(%q)", id)
+	atB, errB := r.st.Trigger(r.t.Context(), id)
+	if errB == nil {
+		stamp := atB
+		r.m.now = func() time.Time { return stamp }
+	}
+	atM, errM := r.m.Trigger(r.t.Context(), id)
+	r.m.now = time.Now
+	r.sameErr("Trigger", errB, errM)
+	if errB == nil && errM == nil && !atB.Equal(atM) {
+		r.failf("Trigger(%q) = %v; model says %v", id, atB, atM)
+	}
 }
