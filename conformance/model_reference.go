@@ -19,9 +19,9 @@ import (
 // against it before any adapter exists. Its Store methods are in
 // modelstore.go.
 type model struct {
-	mu     sync.Mutex
-	rows   map[string]modelRow
-	fires  map[fireKey]schedstore.Fire // the ledger
+	mu    sync.Mutex
+	rows  map[string]modelRow
+	fires map[fireKey]schedstore.Fire // the ledger
 	// requests is the queue of Trigger and Backfill: by ledger key, with
 	// the kind and when it was requested.
 	requests map[fireKey]modelRequest

@@ -103,6 +103,7 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 		rows[i] = toRow(p)
 		rows[i].LeaseOwner = owner
 		rows[i].LeaseToken = p.LeaseToken + 1
+		rows[i].AttemptKind, rows[i].AttemptFor = "", rows[i].NextRunAt // a scheduled occurrence
 		// The attempt count as LeaseTasks writes it: on from an earlier
 		// claim of the same occurrence, else 1.
 		if p.AttemptFor.Valid && p.NextRunAt.Valid && p.AttemptFor.Time.Equal(p.NextRunAt.Time) {

@@ -23,7 +23,7 @@ func toRow(r sqlitedb.ScheduledTask) taskrow.Row {
 		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: int32(r.MaxCatchUp), MisfireGraceUS: r.MisfireGraceUs,
 		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUs, PausedAt: taskrow.FromMicrosPtr(r.PausedAtUs),
 		PauseReason: r.PauseReason,
-		AttemptFor: taskrow.FromMicrosPtr(r.AttemptForUs), AttemptKind: taskrow.Deref(r.AttemptKind),
+		AttemptFor:  taskrow.FromMicrosPtr(r.AttemptForUs), AttemptKind: taskrow.Deref(r.AttemptKind),
 	}
 }
 

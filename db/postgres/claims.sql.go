@@ -36,7 +36,7 @@ SET lease_owner = $1, lease_until = $2::timestamptz, lease_token = t.lease_token
     attempts = CASE WHEN t.attempt_for = t.next_run_at THEN t.attempts + 1 ELSE 1 END,
     first_attempt_at = CASE WHEN t.attempt_for = t.next_run_at THEN t.first_attempt_at
                             ELSE $3::timestamptz END,
-    attempt_for = t.next_run_at
+    attempt_for = t.next_run_at, attempt_kind = NULL
 FROM due
 WHERE t.id = due.id
 RETURNING t.id, t.task_name, t.schedule_type, t.schedule, t.args, t.kwargs, t.definition_sha256, t.enabled, t.last_run_at, t.next_run_at, t.created_at, t.updated_at, t.description, t.max_retries, t.retry_delay_us, t.priority, t.version, t.ensure_sha256, t.lease_owner, t.lease_until, t.lease_token, t.attempt_for, t.attempts, t.first_attempt_at, t.misfire_policy, t.max_catch_up, t.misfire_grace_us, t.overlap_policy, t.jitter_us, t.paused_at, t.pause_reason, t.attempt_kind

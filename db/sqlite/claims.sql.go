@@ -59,7 +59,7 @@ SET lease_owner = ?1, lease_until_us = ?2,
     attempts = CASE WHEN attempt_for_us = next_run_at_us THEN attempts + 1 ELSE 1 END,
     first_attempt_at_us = CASE WHEN attempt_for_us = next_run_at_us THEN first_attempt_at_us
                                ELSE ?3 END,
-    attempt_for_us = next_run_at_us
+    attempt_for_us = next_run_at_us, attempt_kind = NULL
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
     WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)

@@ -42,6 +42,7 @@ UPDATE scheduled_tasks
 SET lease_owner = sqlc.arg(owner), lease_until = sqlc.arg(lease_until), lease_token = lease_token + 1,
     attempts = CASE WHEN attempt_for = next_run_at THEN attempts + 1 ELSE 1 END,
     first_attempt_at = CASE WHEN attempt_for = next_run_at THEN first_attempt_at ELSE sqlc.arg(now) END,
+    attempt_kind = NULL,
     attempt_for = next_run_at
 WHERE id IN (sqlc.slice(ids));
 

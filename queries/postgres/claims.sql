@@ -55,7 +55,7 @@ SET lease_owner = @owner, lease_until = @lease_until::timestamptz, lease_token =
     attempts = CASE WHEN t.attempt_for = t.next_run_at THEN t.attempts + 1 ELSE 1 END,
     first_attempt_at = CASE WHEN t.attempt_for = t.next_run_at THEN t.first_attempt_at
                             ELSE @now::timestamptz END,
-    attempt_for = t.next_run_at
+    attempt_for = t.next_run_at, attempt_kind = NULL
 FROM due
 WHERE t.id = due.id
 RETURNING t.*;

@@ -27,7 +27,7 @@ SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
     attempts = CASE WHEN attempt_for_us = next_run_at_us THEN attempts + 1 ELSE 1 END,
     first_attempt_at_us = CASE WHEN attempt_for_us = next_run_at_us THEN first_attempt_at_us
                                ELSE sqlc.arg(now_us) END,
-    attempt_for_us = next_run_at_us
+    attempt_for_us = next_run_at_us, attempt_kind = NULL
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
     WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)
