@@ -71,6 +71,11 @@ type workerStats struct {
 	// calls (ours only).
 	NextDue int `json:"next_due,omitempty"`
 	Batches int `json:"batches,omitempty"`
+	// Milliseconds of wall time inside ClaimDue, NextDue and CompleteClaims
+	// (ours only; CompleteClaims runs beside the claim loop).
+	ClaimMS    int64 `json:"claim_ms,omitempty"`
+	NextDueMS  int64 `json:"next_due_ms,omitempty"`
+	CompleteMS int64 `json:"complete_ms,omitempty"`
 	// BusyNS is the worker's own time from "go" to done.
 	BusyNS int64 `json:"busy_ns"`
 }
@@ -197,6 +202,9 @@ func drainOurs(ctx context.Context, h handle, owner string, _ int, st *workerSta
 	st.AlreadyFired = int(cs.alreadyFired.Load())
 	st.NextDue = int(cs.nextDue.Load())
 	st.Batches = int(cs.batches.Load())
+	st.ClaimMS = cs.claimNS.Load() / 1e6
+	st.NextDueMS = cs.nextDueNS.Load() / 1e6
+	st.CompleteMS = cs.completeNS.Load() / 1e6
 	if n := fired.Load(); n != cs.claimed.Load() {
 		return fmt.Errorf("handler ran %d jobs for %d claims", n, cs.claimed.Load())
 	}
@@ -214,12 +222,15 @@ type countingStore struct {
 	claims, empty, nextDue, batches    atomic.Int64 // ClaimDue calls, those that took nothing, NextDue calls, CompleteClaims calls
 	claimed, settled                   atomic.Int64 // occurrences claimed; completions written (any outcome)
 	completed, leaseLost, alreadyFired atomic.Int64
+	claimNS, nextDueNS, completeNS     atomic.Int64 // wall time inside each kind of call
 }
 
 func (s *countingStore) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]schedstore.Claim, error) {
 	s.inClaim.Add(1)
 	defer s.inClaim.Add(-1)
+	start := time.Now()
 	c, err := s.Store.ClaimDue(ctx, owner, now, lease, limit)
+	s.claimNS.Add(int64(time.Since(start)))
 	s.claims.Add(1)
 	if len(c) == 0 {
 		s.empty.Add(1)
@@ -230,11 +241,14 @@ func (s *countingStore) ClaimDue(ctx context.Context, owner string, now time.Tim
 
 func (s *countingStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 	s.nextDue.Add(1)
+	defer func(start time.Time) { s.nextDueNS.Add(int64(time.Since(start))) }(time.Now())
 	return s.Store.NextDue(ctx)
 }
 
 func (s *countingStore) CompleteClaims(ctx context.Context, batch []schedstore.Completion) ([]error, error) {
+	start := time.Now()
 	errs, err := s.Store.CompleteClaims(ctx, batch)
+	s.completeNS.Add(int64(time.Since(start)))
 	s.batches.Add(1)
 	if err != nil {
 		return errs, err // the completer tries again
