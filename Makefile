@@ -20,7 +20,7 @@ BENCH_OUT   ?= bench.txt
 BENCH_BASE  ?=
 BENCH_COUNT ?= 10
 
-.PHONY: help generate check-generated test test-short bench bench-scale db-up db-down demo vet fmt tools
+.PHONY: help generate check-generated test test-short bench bench-scale bench-herd db-up db-down demo vet fmt tools
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: ## ours/baseline per op and dialect (bench/ratio.sh): raw output in bench
 
 bench-scale: ## cost of each Store call at 10k/100k/1M tasks and with a 100k backlog (bench/scale; ~10 min; needs the SCHEDSTORE_TEST_* URLs)
 	SCHEDSTORE_BENCH_SCALE=1 $(GO) test ./bench/scale -run TestScale -v -count=1 -timeout 60m
+
+bench-herd: ## 100,000 tasks due at one instant, 4 `schedstore run` processes per database: time until the ledger holds every fire (bench/scale/herd_test.go; ~5-15 min)
+	SCHEDSTORE_BENCH_HERD=1 $(GO) test ./bench/scale -run TestHerd -v -count=1 -timeout 60m
 
 db-up: ## start PostgreSQL 15, MariaDB 10.11 and MySQL 8.4 in Docker and print the env vars
 	docker compose up -d --wait

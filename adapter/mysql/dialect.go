@@ -1,16 +1,11 @@
 package mysql
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/flowrra/schedstore"
 	mysqldb "github.com/flowrra/schedstore/db/mysql"
@@ -135,120 +130,15 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	return rows, tx.Commit()
 }
 
-// CompleteClaims is one transaction. A batch goes in three statements
-// whatever its size (completeBatch); one that cannot (a task twice in it,
-// an error that is not valid UTF-8, an occurrence the ledger holds
-// already) goes one completion at a time, two statements each
-// (completeEach). A deadlock reruns it whole.
+// CompleteClaims is one transaction: per completion, advance the task if
+// its token is current, then record the fire; two round trips each. A
+// deadlock reruns it whole.
 func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
-	done, err := again(ctx, func() ([]taskrow.Completed, error) {
-		done, ok, err := d.completeBatch(ctx, owner, batch)
-		if err != nil || ok {
-			return done, err
-		}
-		return d.completeEach(ctx, owner, batch)
-	})
+	done, err := again(ctx, func() ([]taskrow.Completed, error) { return d.completeClaims(ctx, owner, batch) })
 	return done, interpret("complete claims", "", err)
 }
 
-// batchTime is how completeBatch writes a time into its JSON: what CAST(...
-// AS DATETIME(6)) reads, in UTC, the session's time zone.
-const batchTime = "2006-01-02 15:04:05.000000"
-
-// batchEntry is one completion in completeBatch's JSON parameter; see
-// AdvanceClaimedTasks and RecordFires in queries/mysql/claims.sql.
-type batchEntry struct {
-	ScheduledFor string  `json:"sf"`
-	NextRunAt    *string `json:"nr,omitempty"`
-	KeepEnabled  int     `json:"ke"`
-	FinishedAt   string  `json:"fa"`
-	StartedAt    string  `json:"st"`
-	Status       string  `json:"s"`
-	Attempts     int32   `json:"a"`
-	Error        string  `json:"e"`
-}
-
-// completeBatch writes the batch in one transaction of three statements:
-// lock the tasks owner holds among the batch's, keep those whose token is
-// current, advance them and record their fires. ok is false, with nothing
-// written, when the batch must go one at a time instead: a task appears
-// twice, an error is not valid UTF-8 (JSON would change it), or the ledger
-// held an occurrence already (only completeEach tells which).
-func (d *dialect) completeBatch(ctx context.Context, owner string, batch []taskrow.Completion) (done []taskrow.Completed, ok bool, err error) {
-	byID := make(map[string]int, len(batch))
-	ids := make([][]byte, len(batch))
-	for i, c := range batch {
-		if _, dup := byID[c.ID]; dup || !utf8.ValidString(c.Error) {
-			return nil, false, nil
-		}
-		byID[c.ID] = i
-		ids[i] = []byte(c.ID)
-	}
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, false, err
-	}
-	defer tx.Rollback() // a no-op after Commit
-	q := d.q.WithTx(tx)
-	by := sql.NullString{String: owner, Valid: true}
-	held, err := q.LockClaimsForCompletion(ctx, mysqldb.LockClaimsForCompletionParams{Owner: by, Ids: ids})
-	if err != nil {
-		return nil, false, err
-	}
-	done = make([]taskrow.Completed, len(batch))
-	entries := make(map[string]batchEntry, len(held))
-	current := make([][]byte, 0, len(held))
-	for _, h := range held {
-		i, found := byID[string(h.ID)]
-		if !found || batch[i].Token != h.LeaseToken {
-			continue // stale: nothing is written for it
-		}
-		c := batch[i]
-		e := batchEntry{
-			ScheduledFor: c.ScheduledFor.UTC().Format(batchTime), FinishedAt: c.FinishedAt.UTC().Format(batchTime),
-			StartedAt: c.StartedAt.UTC().Format(batchTime), Status: c.Status, Attempts: c.Attempts, Error: c.Error,
-		}
-		if c.KeepEnabled {
-			e.KeepEnabled = 1
-		}
-		if c.NextRunAt != nil {
-			next := c.NextRunAt.UTC().Format(batchTime)
-			e.NextRunAt = &next
-		}
-		entries["k"+strings.ToUpper(hex.EncodeToString(h.ID))] = e
-		current = append(current, h.ID)
-		done[i] = taskrow.Completed{Advanced: true, Recorded: true}
-	}
-	if len(current) > 0 {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(entries); err != nil {
-			return nil, false, err
-		}
-		js := buf.String()
-		// version = version + 1 changes every matched row: n counts them.
-		n, err := q.AdvanceClaimedTasks(ctx, mysqldb.AdvanceClaimedTasksParams{Batch: js, Owner: by, Ids: current})
-		if err != nil {
-			return nil, false, err
-		}
-		if n != int64(len(current)) {
-			return nil, false, fmt.Errorf("advanced %d of %d locked tasks", n, len(current))
-		}
-		n, err = q.RecordFires(ctx, mysqldb.RecordFiresParams{Batch: js, Owner: owner, Ids: current})
-		if err != nil {
-			return nil, false, err
-		}
-		if n != int64(len(current)) {
-			return nil, false, nil // the ledger held some: roll back, one at a time
-		}
-	}
-	return done, true, tx.Commit()
-}
-
-// completeEach is one transaction: per completion, advance the task if its
-// token is current, then record the fire; two round trips each.
-func (d *dialect) completeEach(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
+func (d *dialect) completeClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

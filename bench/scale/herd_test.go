@@ -33,6 +33,7 @@ const (
 	envHerdProcs = "SCHEDSTORE_BENCH_HERD_PROCS" // schedstore run processes (default 4)
 	envHerdDBs   = "SCHEDSTORE_BENCH_HERD_DBS"   // default postgres,mysql,sqlite
 	envHerdOut   = "SCHEDSTORE_BENCH_HERD_OUT"   // also write the Markdown table here
+	envHerdBin   = "SCHEDSTORE_BENCH_HERD_BIN"   // a schedstore binary to run instead of building this tree's (e.g. an older commit's)
 
 	// herdLead is how far after the fill the instant is: the processes
 	// start, connect and go to sleep until it, as they would before the
@@ -53,10 +54,13 @@ func TestHerd(t *testing.T) {
 	}
 	tasks := herdEnvInt(t, envHerdTasks, 100_000)
 	procs := herdEnvInt(t, envHerdProcs, 4)
-	bin := filepath.Join(t.TempDir(), "schedstore")
-	build := exec.Command("go", "build", "-o", bin, "github.com/flowrra/schedstore/cmd/schedstore")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building schedstore: %v\n%s", err, out)
+	bin := os.Getenv(envHerdBin)
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "schedstore")
+		build := exec.Command("go", "build", "-o", bin, "github.com/flowrra/schedstore/cmd/schedstore")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building schedstore: %v\n%s", err, out)
+		}
 	}
 	var table strings.Builder
 	table.WriteString("| database | tasks | processes | instant → last fire in the ledger | fires/s | fires per process | last finished_at − instant | load average at the instant |\n")

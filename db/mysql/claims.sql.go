@@ -49,48 +49,6 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 	return result.RowsAffected()
 }
 
-const advanceClaimedTasks = `-- name: AdvanceClaimedTasks :execrows
-UPDATE scheduled_tasks
-SET last_run_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.sf'))) AS DATETIME(6)),
-    next_run_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.nr'))) AS DATETIME(6)),
-    enabled = enabled AND JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.ke')) = 1,
-    lease_owner = NULL, lease_until = NULL,
-    version = version + 1,
-    updated_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.fa'))) AS DATETIME(6))
-WHERE lease_owner = ? AND id IN (/*SLICE:ids*/?)
-`
-
-type AdvanceClaimedTasksParams struct {
-	Batch interface{}
-	Owner sql.NullString
-	Ids   [][]byte
-}
-
-// Then AdvanceClaimedTask for every one of them, with its own values: .sf the occurrence, .nr
-// the next run (absent: none), .ke 1 to keep the task enabled, else 0, .fa the finish.
-func (q *Queries) AdvanceClaimedTasks(ctx context.Context, arg AdvanceClaimedTasksParams) (int64, error) {
-	query := advanceClaimedTasks
-	var queryParams []interface{}
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Owner)
-	if len(arg.Ids) > 0 {
-		for _, v := range arg.Ids {
-			queryParams = append(queryParams, v)
-		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
-	} else {
-		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
-	}
-	result, err := q.db.ExecContext(ctx, query, queryParams...)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
-}
-
 const claimPriorities = `-- name: ClaimPriorities :many
 SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority
 `
@@ -136,8 +94,8 @@ SELECT NOW(6) AS now
 // MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
 // short transaction of these statements (see adapter/mysql/claims.go).
 // The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
-// are in all three). Here: AdvanceClaimedTask, AdvanceClaimedTasks, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
-// PruneFires, RecordFire, RecordFires, ReleaseClaim, SelectDueForClaim, LockClaimsForCompletion.
+// are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
+// PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
 // The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
 // sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 func (q *Queries) DatabaseNow(ctx context.Context) (time.Time, error) {
@@ -347,65 +305,6 @@ func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]Schedul
 	return items, nil
 }
 
-const lockClaimsForCompletion = `-- name: LockClaimsForCompletion :many
-
-SELECT id, lease_token FROM scheduled_tasks
-WHERE lease_owner = ? AND id IN (/*SLICE:ids*/?)
-FOR UPDATE
-`
-
-type LockClaimsForCompletionParams struct {
-	Owner sql.NullString
-	Ids   [][]byte
-}
-
-type LockClaimsForCompletionRow struct {
-	ID         []byte
-	LeaseToken int64
-}
-
-// CompleteClaims for a batch, in one transaction of three statements whatever its size (the
-// per-completion AdvanceClaimedTask and RecordFire above cost two round trips each; the adapter
-// uses them only when a batch cannot go this way). The per-task values come in one JSON
-// object, batch, keyed by 'k' || HEX(id) (a path key whatever the ID holds): sqlc's MySQL parser
-// takes no JSON_TABLE, and MySQL has no array parameters.
-// First, lock the batch's tasks that this owner holds and read their tokens: the adapter keeps
-// those whose token is the completion's (the fencing check of AdvanceClaimedTask); the locks keep
-// them so until the commit.
-func (q *Queries) LockClaimsForCompletion(ctx context.Context, arg LockClaimsForCompletionParams) ([]LockClaimsForCompletionRow, error) {
-	query := lockClaimsForCompletion
-	var queryParams []interface{}
-	queryParams = append(queryParams, arg.Owner)
-	if len(arg.Ids) > 0 {
-		for _, v := range arg.Ids {
-			queryParams = append(queryParams, v)
-		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
-	} else {
-		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
-	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []LockClaimsForCompletionRow
-	for rows.Next() {
-		var i LockClaimsForCompletionRow
-		if err := rows.Scan(&i.ID, &i.LeaseToken); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const pruneFires = `-- name: PruneFires :execrows
 DELETE FROM scheduled_task_fires WHERE finished_at < ?
 `
@@ -452,57 +351,6 @@ func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, 
 		arg.Attempts,
 		arg.Error,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
-}
-
-const recordFires = `-- name: RecordFires :execrows
-INSERT IGNORE INTO scheduled_task_fires (
-    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
-)
-SELECT id,
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.sf'))) AS DATETIME(6)),
-    ?,
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.st'))) AS DATETIME(6)),
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.fa'))) AS DATETIME(6)),
-    JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.s'))),
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.a'))) AS SIGNED),
-    JSON_UNQUOTE(JSON_EXTRACT(CAST(? AS CHAR), CONCAT('$.k', HEX(id), '.e')))
-FROM scheduled_tasks
-WHERE id IN (/*SLICE:ids*/?)
-`
-
-type RecordFiresParams struct {
-	Batch interface{}
-	Owner string
-	Ids   [][]byte
-}
-
-// Last, RecordFire for every one of them: .st the first start, .s the status, .a the attempts,
-// .e the last error. The count tells whether the ledger held none of them already; if it held
-// any, the adapter rolls the batch back and writes it one completion at a time, which tells
-// which.
-func (q *Queries) RecordFires(ctx context.Context, arg RecordFiresParams) (int64, error) {
-	query := recordFires
-	var queryParams []interface{}
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Owner)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	queryParams = append(queryParams, arg.Batch)
-	if len(arg.Ids) > 0 {
-		for _, v := range arg.Ids {
-			queryParams = append(queryParams, v)
-		}
-		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
-	} else {
-		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
-	}
-	result, err := q.db.ExecContext(ctx, query, queryParams...)
 	if err != nil {
 		return 0, err
 	}

@@ -2,8 +2,8 @@
 -- MySQL has no UPDATE ... RETURNING and no writable CTE, so ClaimDue and CompleteClaim are a
 -- short transaction of these statements (see adapter/mysql/claims.go).
 -- The -- name: set differs per dialect (only EnsureTask, ListFires, PruneFires and ReleaseClaim
--- are in all three). Here: AdvanceClaimedTask, AdvanceClaimedTasks, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
--- PruneFires, RecordFire, RecordFires, ReleaseClaim, SelectDueForClaim, LockClaimsForCompletion.
+-- are in all three). Here: AdvanceClaimedTask, DatabaseNow, EnsureTask, LeaseTasks, ListFires,
+-- PruneFires, RecordFire, ReleaseClaim, SelectDueForClaim.
 
 -- name: DatabaseNow :one
 -- The one clock ClaimDue compares with when the caller passes none. NOW, not UTC_TIMESTAMP:
@@ -66,51 +66,6 @@ INSERT IGNORE INTO scheduled_task_fires (
     sqlc.arg(task_id), sqlc.arg(scheduled_for), sqlc.arg(owner), sqlc.arg(started_at),
     sqlc.arg(finished_at), sqlc.arg(status), sqlc.arg(attempts), sqlc.arg(error)
 );
-
--- CompleteClaims for a batch, in one transaction of three statements whatever its size (the
--- per-completion AdvanceClaimedTask and RecordFire above cost two round trips each; the adapter
--- uses them only when a batch cannot go this way). The per-task values come in one JSON
--- object, batch, keyed by 'k' || HEX(id) (a path key whatever the ID holds): sqlc's MySQL parser
--- takes no JSON_TABLE, and MySQL has no array parameters.
-
--- name: LockClaimsForCompletion :many
--- First, lock the batch's tasks that this owner holds and read their tokens: the adapter keeps
--- those whose token is the completion's (the fencing check of AdvanceClaimedTask); the locks keep
--- them so until the commit.
-SELECT id, lease_token FROM scheduled_tasks
-WHERE lease_owner = sqlc.arg(owner) AND id IN (sqlc.slice(ids))
-FOR UPDATE;
-
--- name: AdvanceClaimedTasks :execrows
--- Then AdvanceClaimedTask for every one of them, with its own values: .sf the occurrence, .nr
--- the next run (absent: none), .ke 1 to keep the task enabled, else 0, .fa the finish.
-UPDATE scheduled_tasks
-SET last_run_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.sf'))) AS DATETIME(6)),
-    next_run_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.nr'))) AS DATETIME(6)),
-    enabled = enabled AND JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.ke')) = 1,
-    lease_owner = NULL, lease_until = NULL,
-    version = version + 1,
-    updated_at = CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.fa'))) AS DATETIME(6))
-WHERE lease_owner = sqlc.arg(owner) AND id IN (sqlc.slice(ids));
-
--- name: RecordFires :execrows
--- Last, RecordFire for every one of them: .st the first start, .s the status, .a the attempts,
--- .e the last error. The count tells whether the ledger held none of them already; if it held
--- any, the adapter rolls the batch back and writes it one completion at a time, which tells
--- which.
-INSERT IGNORE INTO scheduled_task_fires (
-    task_id, scheduled_for, owner, started_at, finished_at, status, attempts, error
-)
-SELECT id,
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.sf'))) AS DATETIME(6)),
-    sqlc.arg(owner),
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.st'))) AS DATETIME(6)),
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.fa'))) AS DATETIME(6)),
-    JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.s'))),
-    CAST(JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.a'))) AS SIGNED),
-    JSON_UNQUOTE(JSON_EXTRACT(CAST(sqlc.arg(batch) AS CHAR), CONCAT('$.k', HEX(id), '.e')))
-FROM scheduled_tasks
-WHERE id IN (sqlc.slice(ids));
 
 -- name: RenewLeases :execrows
 -- Extends every lease this owner holds on the given tasks, on the clock of the database (the
