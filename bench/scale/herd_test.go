@@ -229,15 +229,19 @@ func herdEnvInt(t *testing.T, env string, def int) int {
 	return n
 }
 
-// The herd: n hourly cron tasks ('0 * * * *'), all with their next run at
-// the instant at, over five priorities; a fake unique fingerprint each.
+// The herd: n cron tasks, all with their next run at the instant at (an
+// instant of our choosing, not the top of an hour: the same herd), over
+// five priorities, a fake unique fingerprint each. Their schedule is
+// yearly ('0 0 1 1 *'), not hourly: an hourly one would come due again at
+// the next top of the hour, and a run across it would count those fires
+// too.
 
 func pgHerd(pool *pgxpool.Pool) herdDB {
 	return herdDB{
 		fill: func(ctx context.Context, n int, at time.Time) error {
 			if _, err := pool.Exec(ctx, `INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule,
 definition_sha256, enabled, next_run_at, created_at, updated_at, priority)
-SELECT 'h' || lpad(i::text, 7, '0'), 'herd-' || i, 'cron', '0 * * * *', lpad(to_hex(i), 64, '0'), true,
+SELECT 'h' || lpad(i::text, 7, '0'), 'herd-' || i, 'cron', '0 0 1 1 *', lpad(to_hex(i), 64, '0'), true,
        $1::timestamptz, $1::timestamptz - interval '1 day', $1::timestamptz - interval '1 day', i % 5
 FROM generate_series(1, $2::int) AS i`, at, n); err != nil {
 				return err
@@ -271,7 +275,7 @@ func mysqlHerd(db *sql.DB) herdDB {
 				hi := min(base+chunk-1, n)
 				_, err := db.ExecContext(ctx, `INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule,
 args, kwargs, definition_sha256, enabled, next_run_at, created_at, updated_at, description, priority)
-SELECT CONCAT('h', LPAD(n, 7, '0')), CONCAT('herd-', n), 'cron', '0 * * * *', '[]', '{}',
+SELECT CONCAT('h', LPAD(n, 7, '0')), CONCAT('herd-', n), 'cron', '0 0 1 1 *', '[]', '{}',
        LPAD(HEX(n), 64, '0'), TRUE, t0, t0 - INTERVAL 1 DAY, t0 - INTERVAL 1 DAY, '', n % 5
 FROM (SELECT ? + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n, CAST(? AS DATETIME(6)) AS t0
       FROM `+digits+` a CROSS JOIN `+digits+` b CROSS JOIN `+digits+` c CROSS JOIN `+digits+` e
@@ -307,7 +311,7 @@ func sqliteHerd(db *sql.DB) herdDB {
 			if _, err := db.ExecContext(ctx, `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2)
 INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule, definition_sha256, enabled,
     next_run_at_us, created_at_us, updated_at_us, priority)
-SELECT printf('h%07d', n), 'herd-' || n, 'cron', '0 * * * *', printf('%064x', n), 1,
+SELECT printf('h%07d', n), 'herd-' || n, 'cron', '0 0 1 1 *', printf('%064x', n), 1,
        ?1, ?1 - 86400000000, ?1 - 86400000000, n % 5
 FROM seq`, t, n); err != nil {
 				return err
