@@ -20,7 +20,7 @@ BENCH_OUT   ?= bench.txt
 BENCH_BASE  ?=
 BENCH_COUNT ?= 10
 
-.PHONY: help generate check-generated test test-short bench bench-scale bench-list db-up db-down demo vet fmt tools
+.PHONY: help generate check-generated test test-short bench bench-scale bench-list bench-herd db-up db-down demo vet fmt tools
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ bench-scale: ## cost of each Store call at 10k/100k/1M tasks and with a 100k bac
 
 bench-list: ## time and max RSS of `schedstore list --json` at 10k/100k/1M tasks (bench/scale; needs the SCHEDSTORE_TEST_* URLs)
 	SCHEDSTORE_BENCH_LIST=1 $(GO) test ./bench/scale -run TestListScale -v -count=1 -timeout 60m
+
+bench-herd: ## 100,000 tasks due at one instant, 4 `schedstore run` processes per database: time until the ledger holds every fire (bench/scale/herd_test.go; ~5-15 min)
+	SCHEDSTORE_BENCH_HERD=1 $(GO) test ./bench/scale -run TestHerd -v -count=1 -timeout 60m
 
 db-up: ## start PostgreSQL 15, MariaDB 10.11 and MySQL 8.4 in Docker and print the env vars
 	docker compose up -d --wait

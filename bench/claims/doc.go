@@ -19,21 +19,23 @@
 // is timed from "go" to the last worker's report, so process start-up and
 // connecting are not counted. fires/s = backlog / that time.
 //
-//   - ours: ClaimDue(owner, database clock, 30 s lease, 32), then for each
-//     claim what the runner does after the user's fire: the next run from
-//     the schedule (none for a one-time task) and CompleteClaim, which
-//     records the fire in the ledger and advances the task in one
-//     transaction.
+//   - ours: the real engine, a runner.Runner with its defaults
+//     (Concurrency 10, Lease 30 s, ClaimLimit 32: a claim takes at most the
+//     free slots) and a trivial handler, on the worker's own Store: it
+//     claims, runs, renews and records completions in batches exactly as
+//     `schedstore run` does. The worker stops it once no claim is in
+//     flight, every claim it made is recorded, and nothing is claimable.
 //   - baseline: the bare locking statement, written by hand on the same
 //     pool or handle, with the same WHERE, ORDER BY and batch size: it takes
 //     32 due rows without waiting for locked ones (FOR UPDATE SKIP LOCKED on
 //     PostgreSQL and MySQL; SQLite has one writer) and clears their
 //     next_run_at. No lease, no ledger, no per-occurrence completion.
 //
-// Both loops stop when a claim takes nothing and a plain read finds nothing
-// left to claim. A claim that takes nothing while rows are still due (other
-// workers hold them locked at that moment) is an "empty claim": the worker
-// pauses emptyPause and tries again.
+// The baseline stops when a claim takes nothing and a plain read finds
+// nothing left to claim. A baseline claim that takes nothing while rows are
+// still due (other workers hold them locked at that moment) is an "empty
+// claim": the worker pauses emptyPause and tries again. For ours, an empty
+// claim is a ClaimDue that returned nothing.
 //
 // After every run the database is checked: ours, the ledger holds each
 // task exactly once, at its occurrence, per owner exactly what each worker

@@ -309,6 +309,16 @@ func runOnce(t *testing.T, tg target, impl string, procs int, rows []seedRow) ru
 		}
 		server = "; server-wide:" + server
 	}
+	if impl == implOurs {
+		var claimMS, nextMS, completeMS []int64
+		var nexts, batches []int
+		for _, s := range stats {
+			claimMS, nextMS, completeMS = append(claimMS, s.ClaimMS), append(nextMS, s.NextDueMS), append(completeMS, s.CompleteMS)
+			nexts, batches = append(nexts, s.NextDue), append(batches, s.Batches)
+		}
+		server += fmt.Sprintf("; ms in ClaimDue %v, in NextDue %v (%v calls), in CompleteClaims %v (%v batches)",
+			claimMS, nextMS, nexts, completeMS, batches)
+	}
 	if deadlocks > 0 {
 		server += fmt.Sprintf("; baseline deadlocks retried %d", deadlocks)
 	}

@@ -8,13 +8,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/runner"
-	"github.com/flowrra/schedstore/schedule"
 )
 
 // The environment of a worker process. envWorker is how TestMain knows it
@@ -24,6 +26,9 @@ const (
 	envURL    = "SCHEDSTORE_CLAIMS_URL"    // the database, schedstore_migrate=false
 	envOwner  = "SCHEDSTORE_CLAIMS_OWNER"  // lease owner and ledger owner
 	envLimit  = "SCHEDSTORE_CLAIMS_LIMIT"  // occurrences per claim
+	// envCPUProfile, set for the parent, makes every worker write a CPU
+	// profile of its drain into that directory.
+	envCPUProfile = "SCHEDSTORE_BENCH_CLAIMS_CPUPROFILE"
 )
 
 const (
@@ -62,6 +67,15 @@ type workerStats struct {
 	// victims and that were run again (ours retries inside the adapter,
 	// unseen here).
 	Deadlocks int `json:"deadlocks"`
+	// NextDue and Batches count the runner's NextDue and CompleteClaims
+	// calls (ours only).
+	NextDue int `json:"next_due,omitempty"`
+	Batches int `json:"batches,omitempty"`
+	// Milliseconds of wall time inside ClaimDue, NextDue and CompleteClaims
+	// (ours only; CompleteClaims runs beside the claim loop).
+	ClaimMS    int64 `json:"claim_ms,omitempty"`
+	NextDueMS  int64 `json:"next_due_ms,omitempty"`
+	CompleteMS int64 `json:"complete_ms,omitempty"`
 	// BusyNS is the worker's own time from "go" to done.
 	BusyNS int64 `json:"busy_ns"`
 }
@@ -110,6 +124,19 @@ func runWorker(impl string, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("waiting for go: %w", err)
 	}
 	st := workerStats{Owner: owner}
+	if dir := os.Getenv(envCPUProfile); dir != "" {
+		// The drain only: go test -cpuprofile profiles the parent, which
+		// only waits.
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d.pprof", impl, owner, os.Getpid())))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	if impl == implOurs {
 		err = drainOurs(ctx, h, owner, limit, &st)
@@ -123,50 +150,121 @@ func runWorker(impl string, in io.Reader, out io.Writer) error {
 	return json.NewEncoder(out).Encode(st)
 }
 
-// drainOurs is the runner's claim loop (runner.claimSource and fireOne)
-// without the user's fire: claim, work out each occurrence's next run,
-// complete it.
-func drainOurs(ctx context.Context, h handle, owner string, limit int, st *workerStats) error {
-	s := h.store()
-	for {
-		// A zero now: the database's clock, as schedstore run claims.
-		claims, err := s.ClaimDue(ctx, owner, time.Time{}, lease, limit)
+// drainOurs runs the real engine: a runner.Runner with its defaults
+// (Concurrency 10, Lease 30 s, ClaimLimit 32, so a claim takes at most the
+// free slots) and a trivial handler, on this process's Store, wrapped to
+// count what the engine asks of it. The drain is over when no claim is in
+// flight, every occurrence this runner claimed is recorded, and a plain
+// read finds nothing left to claim; then Run is stopped, which writes what
+// the completer still holds (none: the count says so) and returns.
+func drainOurs(ctx context.Context, h handle, owner string, _ int, st *workerStats) error {
+	cs := &countingStore{Store: h.store()}
+	var fired atomic.Int64
+	r := &runner.Runner{
+		Store: cs,
+		Handler: runner.HandlerFunc(func(context.Context, runner.Job) error {
+			fired.Add(1)
+			return nil
+		}),
+		Owner: owner,
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	ran := make(chan error, 1)
+	go func() { ran <- r.Run(runCtx) }()
+	tick := time.NewTicker(probeEvery)
+	defer tick.Stop()
+	for done := false; !done; {
+		select {
+		case err := <-ran:
+			return fmt.Errorf("Run returned before the drain ended: %v", err)
+		case <-tick.C:
+		}
+		if cs.inClaim.Load() != 0 || cs.claimed.Load() != cs.settled.Load() {
+			continue
+		}
+		left, err := h.claimable(ctx)
 		if err != nil {
-			return fmt.Errorf("ClaimDue: %w", err)
-		}
-		st.Claims++
-		for _, c := range claims {
-			err := complete(ctx, s, c)
-			switch {
-			case err == nil:
-				st.Fires++
-			case errors.Is(err, schedstore.ErrLeaseLost):
-				st.LeaseLost++
-			case errors.Is(err, schedstore.ErrAlreadyFired):
-				st.AlreadyFired++
-			default:
-				return fmt.Errorf("CompleteClaim %s: %w", c.Task.ID, err)
-			}
-		}
-		if more, err := goOn(ctx, h, len(claims), st); err != nil || !more {
 			return err
 		}
+		// Read the counters again: a claim that started after the first
+		// look may have leased rows the probe then saw as not claimable.
+		done = !left && cs.inClaim.Load() == 0 && cs.claimed.Load() == cs.settled.Load()
 	}
-}
-
-// complete is what runner.fireOne does once the fire has returned: the
-// next run after the occurrence (a one-time task has none and is disabled),
-// then CompleteClaim.
-func complete(ctx context.Context, s schedstore.Store, c schedstore.Claim) error {
-	sched, err := schedule.Parse(string(c.Task.ScheduleType), c.Task.Schedule)
-	if err != nil {
+	stop()
+	if err := <-ran; err != nil {
 		return err
 	}
-	var next *time.Time
-	if at, ok := sched.Next(c.ScheduledFor, time.Now()); ok {
-		next = &at
+	st.Fires = int(cs.completed.Load())
+	st.Claims = int(cs.claims.Load())
+	st.Empty = int(cs.empty.Load())
+	st.LeaseLost = int(cs.leaseLost.Load())
+	st.AlreadyFired = int(cs.alreadyFired.Load())
+	st.NextDue = int(cs.nextDue.Load())
+	st.Batches = int(cs.batches.Load())
+	st.ClaimMS = cs.claimNS.Load() / 1e6
+	st.NextDueMS = cs.nextDueNS.Load() / 1e6
+	st.CompleteMS = cs.completeNS.Load() / 1e6
+	if n := fired.Load(); n != cs.claimed.Load() {
+		return fmt.Errorf("handler ran %d jobs for %d claims", n, cs.claimed.Load())
 	}
-	return s.CompleteClaim(ctx, c, next)
+	return nil
+}
+
+// probeEvery is how often drainOurs looks whether the drain is over: its
+// counters always, the database only when they say this runner is idle.
+const probeEvery = 2 * time.Millisecond
+
+// countingStore counts the engine's store calls and their outcomes.
+type countingStore struct {
+	schedstore.Store
+	inClaim                            atomic.Int64 // ClaimDue calls in flight
+	claims, empty, nextDue, batches    atomic.Int64 // ClaimDue calls, those that took nothing, NextDue calls, CompleteClaims calls
+	claimed, settled                   atomic.Int64 // occurrences claimed; completions written (any outcome)
+	completed, leaseLost, alreadyFired atomic.Int64
+	claimNS, nextDueNS, completeNS     atomic.Int64 // wall time inside each kind of call
+}
+
+func (s *countingStore) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]schedstore.Claim, error) {
+	s.inClaim.Add(1)
+	defer s.inClaim.Add(-1)
+	start := time.Now()
+	c, err := s.Store.ClaimDue(ctx, owner, now, lease, limit)
+	s.claimNS.Add(int64(time.Since(start)))
+	s.claims.Add(1)
+	if len(c) == 0 {
+		s.empty.Add(1)
+	}
+	s.claimed.Add(int64(len(c)))
+	return c, err
+}
+
+func (s *countingStore) NextDue(ctx context.Context) (time.Time, bool, error) {
+	s.nextDue.Add(1)
+	defer func(start time.Time) { s.nextDueNS.Add(int64(time.Since(start))) }(time.Now())
+	return s.Store.NextDue(ctx)
+}
+
+func (s *countingStore) CompleteClaims(ctx context.Context, batch []schedstore.Completion) ([]error, error) {
+	start := time.Now()
+	errs, err := s.Store.CompleteClaims(ctx, batch)
+	s.completeNS.Add(int64(time.Since(start)))
+	s.batches.Add(1)
+	if err != nil {
+		return errs, err // the completer tries again
+	}
+	for _, e := range errs {
+		switch {
+		case e == nil:
+			s.completed.Add(1)
+		case errors.Is(e, schedstore.ErrLeaseLost):
+			s.leaseLost.Add(1)
+		case errors.Is(e, schedstore.ErrAlreadyFired):
+			s.alreadyFired.Add(1)
+		}
+	}
+	s.settled.Add(int64(len(batch)))
+	return errs, nil
 }
 
 func drainBaseline(ctx context.Context, h handle, limit int, st *workerStats) error {
