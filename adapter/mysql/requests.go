@@ -10,37 +10,33 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
-// ClaimRequests reads the candidates, then leases their tasks one at a
-// time: an UPDATE (MySQL has no RETURNING), then the read of the leased
-// row, which is this owner's until the lease ends.
-func (d *dialect) ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
-	cands, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: w.Now, Limit: core.CandidateLimit(w.Limit)})
-	if err != nil {
-		return nil, interpret("claim requests", "", err)
-	}
+func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
+	cands, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: now, Limit: limit})
 	list := make([]core.Candidate, len(cands))
 	for i, c := range cands {
 		list[i] = core.Candidate{TaskID: string(c.TaskID), ScheduledFor: c.ScheduledFor, Kind: c.Kind}
 	}
+	return list, interpret("claim requests", "", err)
+}
+
+// LeaseForRequest is an UPDATE (MySQL has no RETURNING), then the read of
+// the leased row, which is this owner's until the lease ends.
+func (d *dialect) LeaseForRequest(ctx context.Context, owner string, w taskrow.ClaimWindow, c core.Candidate) (taskrow.Row, bool, error) {
 	by := sql.NullString{String: owner, Valid: true}
-	rows, err := core.LeaseEach(list, w.Limit, func(c core.Candidate) (taskrow.Row, bool, error) {
-		n, err := again(ctx, func() (int64, error) {
-			return d.q.LeaseForRequest(ctx, mysqldb.LeaseForRequestParams{
-				Owner: by, LeaseUntil: nullTime(&w.LeaseUntil), RequestFor: nullTime(&c.ScheduledFor),
-				Now: nullTime(&w.Now), RequestKind: sql.NullString{String: c.Kind, Valid: true},
-				ID: []byte(c.TaskID), RequestAt: c.ScheduledFor,
-			})
+	n, err := again(ctx, func() (int64, error) {
+		return d.q.LeaseForRequest(ctx, mysqldb.LeaseForRequestParams{
+			Owner: by, LeaseUntil: nullTime(&w.LeaseUntil), RequestFor: nullTime(&c.ScheduledFor), Now: nullTime(&w.Now),
+			RequestKind: sql.NullString{String: c.Kind, Valid: true}, ID: []byte(c.TaskID), RequestAt: c.ScheduledFor,
 		})
-		if err != nil || n == 0 {
-			return taskrow.Row{}, false, err
-		}
-		r, err := d.q.GetLeasedTask(ctx, mysqldb.GetLeasedTaskParams{ID: []byte(c.TaskID), Owner: by})
-		if err != nil {
-			return taskrow.Row{}, false, err
-		}
-		return toRow(r), true, nil
 	})
-	return rows, interpret("claim requests", "", err)
+	if err != nil || n == 0 {
+		return taskrow.Row{}, false, interpret("claim requests", c.TaskID, err)
+	}
+	r, err := d.q.GetLeasedTask(ctx, mysqldb.GetLeasedTaskParams{ID: []byte(c.TaskID), Owner: by})
+	if err != nil {
+		return taskrow.Row{}, false, interpret("claim requests", c.TaskID, err)
+	}
+	return toRow(r), true, nil
 }
 
 // QueueRequests is one transaction of one statement per occurrence.

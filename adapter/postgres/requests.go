@@ -9,28 +9,24 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
-// ClaimRequests reads the candidates, then leases their tasks one
-// statement each.
-func (d *dialect) ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
-	cands, err := d.q.RequestCandidates(ctx, pgdb.RequestCandidatesParams{Now: w.Now, MaxRequests: core.CandidateLimit(w.Limit)})
-	if err != nil {
-		return nil, interpret("claim requests", "", err)
-	}
+func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
+	cands, err := d.q.RequestCandidates(ctx, pgdb.RequestCandidatesParams{Now: now, MaxRequests: limit})
 	list := make([]core.Candidate, len(cands))
 	for i, c := range cands {
 		list[i] = core.Candidate{TaskID: c.TaskID, ScheduledFor: c.ScheduledFor, Kind: c.Kind}
 	}
-	rows, err := core.LeaseEach(list, w.Limit, func(c core.Candidate) (taskrow.Row, bool, error) {
-		leased, err := d.q.LeaseForRequest(ctx, pgdb.LeaseForRequestParams{
-			Owner: &owner, LeaseUntil: w.LeaseUntil, RequestFor: c.ScheduledFor, Now: w.Now,
-			RequestKind: &c.Kind, ID: c.TaskID,
-		})
-		if err != nil || len(leased) == 0 {
-			return taskrow.Row{}, false, err
-		}
-		return toRow(leased[0]), true, nil
+	return list, interpret("claim requests", "", err)
+}
+
+// LeaseForRequest is one statement (UPDATE ... RETURNING).
+func (d *dialect) LeaseForRequest(ctx context.Context, owner string, w taskrow.ClaimWindow, c core.Candidate) (taskrow.Row, bool, error) {
+	leased, err := d.q.LeaseForRequest(ctx, pgdb.LeaseForRequestParams{
+		Owner: &owner, LeaseUntil: w.LeaseUntil, RequestFor: c.ScheduledFor, Now: w.Now, RequestKind: &c.Kind, ID: c.TaskID,
 	})
-	return rows, interpret("claim requests", "", err)
+	if err != nil || len(leased) == 0 {
+		return taskrow.Row{}, false, interpret("claim requests", c.TaskID, err)
+	}
+	return toRow(leased[0]), true, nil
 }
 
 // QueueRequests is one transaction of one statement per occurrence.

@@ -9,30 +9,25 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
-// ClaimRequests reads the candidates, then leases their tasks one
-// statement (UPDATE ... RETURNING) each.
-func (d *dialect) ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
-	nowUs, untilUs := taskrow.Micros(w.Now), taskrow.Micros(w.LeaseUntil)
-	cands, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: nowUs, MaxRequests: int64(core.CandidateLimit(w.Limit))})
-	if err != nil {
-		return nil, interpret("claim requests", "", err)
-	}
+func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
+	cands, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: taskrow.Micros(now), MaxRequests: int64(limit)})
 	list := make([]core.Candidate, len(cands))
 	for i, c := range cands {
 		list[i] = core.Candidate{TaskID: c.TaskID, ScheduledFor: taskrow.FromMicros(c.ScheduledForUs), Kind: c.Kind}
 	}
-	rows, err := core.LeaseEach(list, w.Limit, func(c core.Candidate) (taskrow.Row, bool, error) {
-		forUs := taskrow.Micros(c.ScheduledFor)
-		leased, err := d.q.LeaseForRequest(ctx, sqlitedb.LeaseForRequestParams{
-			Owner: &owner, LeaseUntilUs: &untilUs, RequestForUs: &forUs, NowUs: &nowUs,
-			RequestKind: &c.Kind, ID: c.TaskID,
-		})
-		if err != nil || len(leased) == 0 {
-			return taskrow.Row{}, false, err
-		}
-		return toRow(leased[0]), true, nil
+	return list, interpret("claim requests", "", err)
+}
+
+// LeaseForRequest is one statement (UPDATE ... RETURNING).
+func (d *dialect) LeaseForRequest(ctx context.Context, owner string, w taskrow.ClaimWindow, c core.Candidate) (taskrow.Row, bool, error) {
+	nowUs, untilUs, forUs := taskrow.Micros(w.Now), taskrow.Micros(w.LeaseUntil), taskrow.Micros(c.ScheduledFor)
+	leased, err := d.q.LeaseForRequest(ctx, sqlitedb.LeaseForRequestParams{
+		Owner: &owner, LeaseUntilUs: &untilUs, RequestForUs: &forUs, NowUs: &nowUs, RequestKind: &c.Kind, ID: c.TaskID,
 	})
-	return rows, interpret("claim requests", "", err)
+	if err != nil || len(leased) == 0 {
+		return taskrow.Row{}, false, interpret("claim requests", c.TaskID, err)
+	}
+	return toRow(leased[0]), true, nil
 }
 
 // QueueRequests is one transaction (BEGIN IMMEDIATE) of one statement per

@@ -70,11 +70,14 @@ type Dialect interface {
 	// StartRetry counts one more attempt at c's occurrence if c's token and
 	// owner are current.
 	StartRetry(ctx context.Context, c schedstore.Claim) (counted bool, err error)
-	// ClaimRequests leases to owner, until w.LeaseUntil, the tasks of at
-	// most w.Limit requests due at w.Now (the oldest first, one per task),
-	// skipping tasks under a live lease, and returns them as leased, with
-	// AttemptFor and AttemptKind set to the request.
-	ClaimRequests(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error)
+	// RequestCandidates reads the oldest request of each task due at now
+	// (Trigger, Backfill), oldest first, at most limit: a plain read.
+	RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]Candidate, error)
+	// LeaseForRequest leases c's task to owner, until w.LeaseUntil, for
+	// c, if the task is under no live lease and c is still queued, and
+	// returns it as leased, with AttemptFor and AttemptKind set to c; ok is
+	// false when it did not.
+	LeaseForRequest(ctx context.Context, owner string, w taskrow.ClaimWindow, c Candidate) (r taskrow.Row, ok bool, err error)
 	// QueueRequests queues the occurrences at of task taskID as requests of
 	// kind, requested at requestedAt, each unless the fire ledger or the
 	// queue holds it, and returns those it queued, in one transaction.

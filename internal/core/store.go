@@ -213,7 +213,14 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		}
 	}
 	w := taskrow.NewClaimWindow(now, lease, limit)
-	rows, err := s.d.ClaimRequests(ctx, owner, w)
+	// Requested occurrences (Trigger, Backfill) first, task by task.
+	cands, err := s.d.RequestCandidates(ctx, w.Now, CandidateLimit(w.Limit))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := LeaseEach(cands, w.Limit, func(c Candidate) (taskrow.Row, bool, error) {
+		return s.d.LeaseForRequest(ctx, owner, w, c)
+	})
 	if err != nil {
 		return nil, err
 	}
