@@ -45,9 +45,14 @@ func recordOnly(c *calls) Handler {
 // MisfireSkip after ten missed occurrences fires none of them: one missed
 // row covers them, and the task goes on from the next future slot.
 func TestMisfireSkipFiresNothingMissed(t *testing.T) {
+	forEachDatabase(t, testMisfireSkip)
+}
+
+func testMisfireSkip(t *testing.T, db database) {
 	tk := task("s", schedstore.ScheduleInterval, "10s", at(0))
 	tk.Misfire = schedstore.MisfireSkip
-	s := memStore(t, tk)
+	s := db.open(t)
+	create(t, s, tk)
 	var c calls
 	r := &Runner{Store: s, Handler: recordOnly(&c), Clock: &fakeClock{now: t0.Add(95 * time.Second)}}
 	runUntilIdle(t, r, &c)
@@ -64,9 +69,14 @@ func TestMisfireSkipFiresNothingMissed(t *testing.T) {
 // MisfireAll with MaxCatchUp 5 after ten missed: the five most recent
 // fire, oldest first, on the grid; the five older are one missed row.
 func TestMisfireAllCatchesUpOnTheGrid(t *testing.T) {
+	forEachDatabase(t, testMisfireAll)
+}
+
+func testMisfireAll(t *testing.T, db database) {
 	tk := task("a", schedstore.ScheduleInterval, "10s", at(0))
 	tk.Misfire, tk.MaxCatchUp = schedstore.MisfireAll, 5
-	s := memStore(t, tk)
+	s := db.open(t)
+	create(t, s, tk)
 	var c calls
 	r := &Runner{Store: s, Handler: recordOnly(&c), Clock: &fakeClock{now: t0.Add(95 * time.Second)}, Concurrency: 1}
 	runUntilIdle(t, r, &c)
@@ -96,9 +106,14 @@ func TestMisfireAllCatchesUpOnTheGrid(t *testing.T) {
 
 // A one-time task past its grace is recorded missed and disabled.
 func TestGraceMakesALateOneTimeTaskMissed(t *testing.T) {
+	forEachDatabase(t, testGrace)
+}
+
+func testGrace(t *testing.T, db database) {
 	tk := task("o", schedstore.ScheduleOneTime, t0.Format(time.RFC3339), at(0))
 	tk.MisfireGrace = time.Minute
-	s := memStore(t, tk)
+	s := db.open(t)
+	create(t, s, tk)
 	var c calls
 	r := &Runner{Store: s, Handler: recordOnly(&c), Clock: &fakeClock{now: t0.Add(5 * time.Minute)}}
 	runUntilIdle(t, r, &c)
@@ -124,8 +139,14 @@ func TestOverlapPolicies(t *testing.T) {
 	}
 	for _, policy := range []schedstore.OverlapPolicy{schedstore.OverlapSkip, schedstore.OverlapBufferOne} {
 		t.Run(string(policy), func(t *testing.T) {
-			t.Parallel()
-			s := memStore(t)
+			forEachDatabase(t, func(t *testing.T, db database) { testOverlap(t, db.open(t), policy) })
+		})
+	}
+}
+
+func testOverlap(t *testing.T, s schedstore.Store, policy schedstore.OverlapPolicy) {
+	{
+		{
 			due := time.Now().Add(200 * time.Millisecond).Truncate(time.Millisecond)
 			tk := task("long", schedstore.ScheduleInterval, "1s", &due)
 			tk.Overlap = policy
@@ -164,7 +185,7 @@ func TestOverlapPolicies(t *testing.T) {
 						jobs[1].ScheduledFor.Sub(due), starts[1].Sub(starts[0]))
 				}
 			}
-		})
+		}
 	}
 }
 
