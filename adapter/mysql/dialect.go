@@ -279,3 +279,9 @@ func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, li
 	}
 	return taskrow.TasksFrom(rows, toRow)
 }
+
+// ClaimClock is one statement: the clock (UTC) and a look at the queue.
+func (d *dialect) ClaimClock(ctx context.Context) (time.Time, bool, error) {
+	r, err := d.q.ClaimClock(ctx)
+	return r.Now, r.RequestsDue, interpret("claim due", "", err)
+}

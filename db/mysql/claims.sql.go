@@ -54,6 +54,25 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 	return result.RowsAffected()
 }
 
+const claimClock = `-- name: ClaimClock :one
+SELECT NOW(6) AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due
+`
+
+type ClaimClockRow struct {
+	Now         time.Time
+	RequestsDue bool
+}
+
+// ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
+// is due at it, in one round trip; the queue is only read when one is.
+func (q *Queries) ClaimClock(ctx context.Context) (ClaimClockRow, error) {
+	row := q.db.QueryRowContext(ctx, claimClock)
+	var i ClaimClockRow
+	err := row.Scan(&i.Now, &i.RequestsDue)
+	return i, err
+}
+
 const claimPriorities = `-- name: ClaimPriorities :many
 SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority
 `

@@ -10,6 +10,25 @@ import (
 	"time"
 )
 
+const claimClock = `-- name: ClaimClock :one
+SELECT clock_timestamp()::timestamptz AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= clock_timestamp()) AS requests_due
+`
+
+type ClaimClockRow struct {
+	Now         time.Time
+	RequestsDue bool
+}
+
+// ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
+// is due at it, in one round trip; the queue is only read when one is.
+func (q *Queries) ClaimClock(ctx context.Context) (ClaimClockRow, error) {
+	row := q.db.QueryRow(ctx, claimClock)
+	var i ClaimClockRow
+	err := row.Scan(&i.Now, &i.RequestsDue)
+	return i, err
+}
+
 const claimDueTasks = `-- name: ClaimDueTasks :many
 WITH RECURSIVE prio AS (
     (SELECT p.priority FROM scheduled_tasks AS p WHERE p.enabled ORDER BY p.priority DESC LIMIT 1)

@@ -53,6 +53,11 @@ type Dialect interface {
 	// DatabaseNow reads the database's clock (an embedded database's is
 	// the process's).
 	DatabaseNow(ctx context.Context) (time.Time, error)
+	// ClaimClock is DatabaseNow for ClaimDue, with whether a request
+	// (Trigger, Backfill) is due at that now: one round trip, so that a
+	// claim reads the queue only when there is something in it. A dialect
+	// without round trips may say true.
+	ClaimClock(ctx context.Context) (now time.Time, requestsDue bool, err error)
 	// ClaimDue leases to owner, until w.LeaseUntil, at most w.Limit enabled
 	// tasks due at w.Now and not under a live lease, skipping locked rows,
 	// and returns them as leased (LeaseOwner, LeaseToken), in any order.

@@ -206,23 +206,27 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 	if err := taskrow.CheckClaimArgs(owner, lease, limit); err != nil {
 		return nil, err
 	}
+	requestsDue := true // with the caller's clock, the queue is read to know
 	if now.IsZero() {
 		var err error
-		if now, err = s.d.DatabaseNow(ctx); err != nil {
+		if now, requestsDue, err = s.d.ClaimClock(ctx); err != nil {
 			return nil, err
 		}
 	}
 	w := taskrow.NewClaimWindow(now, lease, limit)
 	// Requested occurrences (Trigger, Backfill) first, task by task.
-	cands, err := s.d.RequestCandidates(ctx, w.Now, CandidateLimit(w.Limit))
-	if err != nil {
-		return nil, err
-	}
-	rows, err := LeaseEach(cands, w.Limit, func(c Candidate) (taskrow.Row, bool, error) {
-		return s.d.LeaseForRequest(ctx, owner, w, c)
-	})
-	if err != nil {
-		return nil, err
+	var rows []taskrow.Row
+	if requestsDue {
+		cands, err := s.d.RequestCandidates(ctx, w.Now, CandidateLimit(w.Limit))
+		if err != nil {
+			return nil, err
+		}
+		rows, err = LeaseEach(cands, w.Limit, func(c Candidate) (taskrow.Row, bool, error) {
+			return s.d.LeaseForRequest(ctx, owner, w, c)
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	if left := int(w.Limit) - len(rows); left > 0 {
 		due := w

@@ -9,6 +9,12 @@
 -- sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 SELECT NOW(6) AS now;
 
+-- name: ClaimClock :one
+-- ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
+-- is due at it, in one round trip; the queue is only read when one is.
+SELECT NOW(6) AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due;
+
 -- name: ClaimPriorities :many
 -- The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
 -- one probe per pair ("Using index for group-by"), whatever the table or the backlog. The

@@ -8,6 +8,12 @@
 -- The one clock ClaimDue compares with when the caller passes none.
 SELECT clock_timestamp()::timestamptz AS now;
 
+-- name: ClaimClock :one
+-- ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
+-- is due at it, in one round trip; the queue is only read when one is.
+SELECT clock_timestamp()::timestamptz AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= clock_timestamp()) AS requests_due;
+
 -- name: ClaimDueTasks :many
 -- The claim starts an attempt: counted before it runs, and counted on from where an earlier
 -- claim of the same occurrence (a runner that died) left off.
