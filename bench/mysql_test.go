@@ -42,12 +42,19 @@ type mysqlRow struct {
 	EnsureSHA256, LeaseOwner         sql.NullString
 	LeaseUntil                       sql.NullTime
 	LeaseToken                       int64
+	// The task's policies and pause (migration 000005).
+	MisfirePolicy, OverlapPolicy string
+	MaxCatchUp                   int32
+	MisfireGraceUS, JitterUS     int64
+	PausedAt                     sql.NullTime
+	PauseReason                  string
 }
 
 func (r *mysqlRow) dest() []any {
 	return []any{&r.ID, &r.TaskName, &r.ScheduleType, &r.Schedule, &r.Args, &r.Kwargs, &r.Fingerprint,
 		&r.Enabled, &r.LastRunAt, &r.NextRunAt, &r.CreatedAt, &r.UpdatedAt, &r.Description, &r.MaxRetries,
-		&r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner, &r.LeaseUntil, &r.LeaseToken}
+		&r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner, &r.LeaseUntil, &r.LeaseToken,
+		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAt, &r.PauseReason}
 }
 
 const mysqlColumns = pgColumns // the same names
@@ -195,5 +202,7 @@ func (m *mysqlBaseline) toTask(r mysqlRow) (*schedstore.Task, error) {
 		LastRunAt: ptr(r.LastRunAt), NextRunAt: ptr(r.NextRunAt), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUS,
 		Priority: r.Priority, Version: r.Version,
+		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUS,
+		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUS, PausedAt: ptr(r.PausedAt), PauseReason: r.PauseReason,
 	}.Task()
 }

@@ -41,18 +41,27 @@ type sqliteRow struct {
 	EnsureSHA256, LeaseOwner             *string
 	LeaseUntilUS                         *int64
 	LeaseToken                           int64
+	// The task's policies and pause (migration 000005).
+	MisfirePolicy, OverlapPolicy string
+	MaxCatchUp                   int32
+	MisfireGraceUS, JitterUS     int64
+	PausedAtUS                   *int64
+	PauseReason                  string
 }
 
 func (r *sqliteRow) dest() []any {
 	return []any{&r.ID, &r.TaskName, &r.ScheduleType, &r.Schedule, &r.Args, &r.Kwargs, &r.Fingerprint,
 		&r.Enabled, &r.LastRunAtUS, &r.NextRunAtUS, &r.CreatedAtUS, &r.UpdatedAtUS, &r.Description,
 		&r.MaxRetries, &r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner,
-		&r.LeaseUntilUS, &r.LeaseToken}
+		&r.LeaseUntilUS, &r.LeaseToken,
+		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAtUS, &r.PauseReason}
 }
 
+// sqliteColumns are the columns a task is read from (see pgColumns).
 const sqliteColumns = `id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
 last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us,
-priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token`
+priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token,
+misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason`
 
 type sqliteBaseline struct{ db *sql.DB }
 
@@ -174,5 +183,8 @@ func (s *sqliteBaseline) toTask(r sqliteRow) (*schedstore.Task, error) {
 		CreatedAt: taskrow.FromMicros(r.CreatedAtUS), UpdatedAt: taskrow.FromMicros(r.UpdatedAtUS),
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUS,
 		Priority: r.Priority, Version: r.Version,
+		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUS,
+		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUS, PausedAt: taskrow.FromMicrosPtr(r.PausedAtUS),
+		PauseReason: r.PauseReason,
 	}.Task()
 }
