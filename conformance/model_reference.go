@@ -38,9 +38,6 @@ var _ schedstore.Store = (*model)(nil)
 type modelRow struct {
 	taskrow.Row
 	LeaseUntil time.Time // zero: no lease
-	// AttemptFor is the occurrence Row.Attempts and Row.FirstAttemptAt
-	// count for (attempt_for); nil before the first claim.
-	AttemptFor *time.Time
 	// EnsureKey is the definition's fingerprint on a row Ensure created,
 	// cleared when Update changes the definition, as ensure_sha256 is.
 	EnsureKey string
@@ -107,12 +104,12 @@ func (m *model) Update(ctx context.Context, t *schedstore.Task) error {
 	}
 	// Update replaces the task's fields only: a live lease stays, and
 	// Ensure's key stays only while the row still has that definition.
-	stored := modelRow{Row: r, LeaseUntil: old.LeaseUntil, AttemptFor: old.AttemptFor}
+	stored := modelRow{Row: r, LeaseUntil: old.LeaseUntil}
 	stored.CreatedAt, stored.Version = old.CreatedAt, old.Version+1
 	stored.LeaseOwner, stored.LeaseToken = old.LeaseOwner, old.LeaseToken
 	// The attempt count is the occurrence's, not the definition's.
 	stored.Attempts, stored.FirstAttemptAt = old.Attempts, old.FirstAttemptAt
-	stored.Row.AttemptFor, stored.AttemptKind = old.Row.AttemptFor, old.AttemptKind
+	stored.AttemptFor, stored.AttemptKind = old.AttemptFor, old.AttemptKind
 	// The pause is Pause's and Resume's, but enabling the task ends it.
 	if !r.Enabled {
 		stored.PausedAt, stored.PauseReason = old.PausedAt, old.PauseReason

@@ -64,8 +64,7 @@ func (m *model) claimRequests(owner string, w taskrow.ClaimWindow) []taskrow.Row
 		} else {
 			r.Attempts, r.FirstAttemptAt = 1, at(w.Now)
 		}
-		r.AttemptFor = at(forAt)
-		r.Row.AttemptFor, r.AttemptKind = r.AttemptFor, string(q.kind)
+		r.AttemptFor, r.AttemptKind = at(forAt), string(q.kind)
 		m.rows[r.ID] = r
 		out = append(out, r.Row)
 	}

@@ -50,8 +50,7 @@ func (m *model) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		} else {
 			r.Attempts, r.FirstAttemptAt = 1, at(w.Now)
 		}
-		r.AttemptFor = at(*r.NextRunAt)
-		r.Row.AttemptFor, r.AttemptKind = r.AttemptFor, ""
+		r.AttemptFor, r.AttemptKind = at(*r.NextRunAt), ""
 		m.rows[p.ID] = r
 		picked[i] = r.Row
 	}
