@@ -159,20 +159,15 @@ type Candidate struct {
 	Kind         string
 }
 
-// LeaseEach takes the oldest request of each task among candidates (in
-// their order), at most limit tasks, leasing each through lease, which
-// reports false when the task is busy or the request gone.
+// LeaseEach leases the candidates' tasks (one candidate per task, in
+// their order), at most limit of them, through lease, which reports false
+// when the task is busy or the request gone.
 func LeaseEach(candidates []Candidate, limit int32, lease func(Candidate) (taskrow.Row, bool, error)) ([]taskrow.Row, error) {
 	var rows []taskrow.Row
-	seen := map[string]bool{}
 	for _, c := range candidates {
 		if int32(len(rows)) >= limit {
 			break
 		}
-		if seen[c.TaskID] {
-			continue
-		}
-		seen[c.TaskID] = true
 		r, ok, err := lease(c)
 		if err != nil {
 			return nil, err
@@ -200,9 +195,10 @@ func QueueEach(at []time.Time, queue func(time.Time) (int64, error)) ([]time.Tim
 	return queued, nil
 }
 
-// candidatesPerTask is how many candidates ClaimRequests reads per task it
-// may lease: a backfill queues many requests of one task, of which one is
-// taken per claim.
+// candidatesPerTask is how many candidates a claim reads per task it may
+// lease (RequestCandidates gives one per task): some belong to tasks that
+// are running, which LeaseForRequest skips, and the claim can still fill
+// its limit with the others.
 const candidatesPerTask = 4
 
 // CandidateLimit is how many request candidates to read for a claim of
