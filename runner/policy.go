@@ -38,8 +38,8 @@ func walk(sched schedule.Schedule, t *schedstore.Task, first, now time.Time, kee
 		if len(b.recent) > keep {
 			b.recent = b.recent[1:]
 		}
-		next, ok := sched.Next(at, at) // the very next slot, however late
-		if !ok || !next.After(at) {
+		next, ok := slotAfter(sched, at)
+		if !ok {
 			break
 		}
 		at = next
@@ -48,6 +48,14 @@ func walk(sched schedule.Schedule, t *schedstore.Task, first, now time.Time, kee
 		b.withinGrace = b.count
 	}
 	return b
+}
+
+// slotAfter is the very next slot of sched after at, however late it is
+// now; ok is false when there is none (a one-time schedule) or the
+// schedule does not move on.
+func slotAfter(sched schedule.Schedule, at time.Time) (time.Time, bool) {
+	next, ok := sched.Next(at, at)
+	return next, ok && next.After(at)
 }
 
 func jitter(t *schedstore.Task, occurrence time.Time) time.Duration {
@@ -123,7 +131,7 @@ func (b backlog) nth(sched schedule.Schedule, first time.Time, i int) time.Time 
 	}
 	at := first
 	for range i {
-		next, ok := sched.Next(at, at)
+		next, ok := slotAfter(sched, at)
 		if !ok {
 			break
 		}
@@ -192,8 +200,8 @@ func (e *engine) nextAfterRun(c schedstore.Claim, sched schedule.Schedule, start
 			prev, last = last, at
 			k++
 		}
-		next, ok := sched.Next(at, at)
-		if !ok || !next.After(at) {
+		next, ok := slotAfter(sched, at)
+		if !ok {
 			break
 		}
 		at = next
