@@ -13,30 +13,34 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
+// generated and ledger are the parts of dialect that core implements once
+// for every dialect, over this one's generated types.
+type generated = core.Generated[[]byte, mysqldb.ScheduledTask, sql.NullTime, mysqldb.CreateTaskParams, mysqldb.UpdateTaskParams,
+	mysqldb.FindTaskByDefinitionParams, mysqldb.EnsureTaskParams, mysqldb.ListTasksPageParams]
+type ledger = core.Ledger[mysqldb.ScheduledTaskFire, mysqldb.ListFiresParams, time.Time]
+
 // dialect is core.Dialect on MySQL and MariaDB. Every write that InnoDB
 // may pick as a deadlock victim runs through again. MySQL has no UPDATE
 // ... RETURNING, so ClaimDue and CompleteClaim are short transactions.
-// generated is the part of dialect that core implements once for every
-// dialect, over this one's generated types.
-type generated = core.Generated[[]byte, mysqldb.ScheduledTask, sql.NullTime, mysqldb.CreateTaskParams, mysqldb.UpdateTaskParams, mysqldb.FindTaskByDefinitionParams]
-
 type dialect struct {
-	// The methods of the same shape in every dialect.
 	generated
-
-	db    *sql.DB
-	q     *mysqldb.Queries
-	owned bool // Close closes db
+	ledger
+	db *sql.DB
+	q  *mysqldb.Queries
 }
 
+// newStore: owned says whether Close closes db. Every write that can lose
+// a deadlock runs through again.
 func newStore(db *sql.DB, owned bool) *Store {
-	q := mysqldb.New(db)
-	d := &dialect{db: db, q: q, owned: owned, generated: generated{
-		Q: q, ID: func(id string) []byte { return []byte(id) }, ToRow: toRow, Interpret: interpret,
-		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, Retry: again[int64],
-		Cutoff: func(t time.Time) sql.NullTime { return nullTime(&t) },
-	}}
-	return &Store{core.NewHandle(core.New(d, core.Options{EnsureLooksUpFirst: true}), db)}
+	q, calls := mysqldb.New(db), core.Calls{Interpret: interpret, Retry: again[int64]}
+	d := &dialect{db: db, q: q, generated: generated{
+		Calls: calls, Q: q, ID: func(id string) []byte { return []byte(id) }, ToRow: toRow,
+		Cutoff:       func(t time.Time) sql.NullTime { return nullTime(&t) },
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, EnsureParams: ensureParams,
+		PageParams: pageParams,
+	}, ledger: ledger{Calls: calls, Q: q, ToFire: toFire, FiresParams: firesParams, Stamp: func(t time.Time) time.Time { return t }}}
+	opts := core.Options{EnsureLooksUpFirst: true, Close: core.CloseIf(owned, db.Close)}
+	return &Store{core.NewHandle(core.New(d, opts), db)}
 }
 
 var _ core.Dialect = (*dialect)(nil)
@@ -133,21 +137,21 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 
 // CompleteClaims is one transaction: per completion, advance the task if
 // its token is current, then record the fire; two round trips each. A
-// deadlock reruns it whole.
+// deadlock reruns it whole. It commits even when the ledger had an
+// occurrence already: the task still advances and its lease is released
+// (ErrAlreadyFired says so).
 func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
-	done, err := again(ctx, func() ([]taskrow.Completed, error) { return d.completeClaims(ctx, owner, batch) })
+	done, err := again(ctx, func() ([]taskrow.Completed, error) {
+		return core.InTx(ctx, d.db, d.q.WithTx, func(q *mysqldb.Queries) ([]taskrow.Completed, error) {
+			return completeEach(ctx, q, owner, batch)
+		})
+	})
 	return done, interpret("complete claims", "", err)
 }
 
-func (d *dialect) completeClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback() // a no-op after Commit
-	q := d.q.WithTx(tx)
+func completeEach(ctx context.Context, q *mysqldb.Queries, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	by := sql.NullString{String: owner, Valid: true}
-	done, err := core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
+	return core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
 		// AdvanceClaimedTask bumps version, so a matched row always counts.
 		return q.AdvanceClaimedTask(ctx, mysqldb.AdvanceClaimedTaskParams{
 			ScheduledFor: nullTime(&c.ScheduledFor), NextRunAt: nullTime(c.NextRunAt),
@@ -165,12 +169,6 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 	}, func(c taskrow.Completion) (int64, error) {
 		return q.DeleteRequest(ctx, mysqldb.DeleteRequestParams{TaskID: []byte(c.ID), ScheduledFor: c.ScheduledFor})
 	})
-	if err != nil {
-		return nil, err
-	}
-	// Committed even when the ledger had an occurrence already: the task
-	// still advances and its lease is released (ErrAlreadyFired says so).
-	return done, tx.Commit()
 }
 
 // RenewLeases is two statements: extend what owner holds among ids, then
@@ -192,11 +190,7 @@ func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, l
 	if err != nil {
 		return nil, interpret("renew claims", "", err)
 	}
-	held := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		held[string(r.ID)] = r.LeaseToken
-	}
-	return held, nil
+	return core.Held(rows, func(r mysqldb.LeasesHeldRow) (string, int64) { return string(r.ID), r.LeaseToken }), nil
 }
 
 func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
@@ -215,30 +209,6 @@ func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, e
 	}
 	n, err := again(ctx, func() (int64, error) { return d.q.ReleaseClaim(ctx, p) })
 	return n > 0, interpret("release claim", c.Task.ID, err)
-}
-
-// EnsureTask: the store looks the definition up first (see
-// core.Options.EnsureLooksUpFirst); between concurrent calls the unique
-// ensure key still decides, and the losers' inserts fail with 1062
-// (ErrAlreadyExists).
-func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
-	p := ensureParams(r)
-	n, err := again(ctx, func() (int64, error) { return d.q.EnsureTask(ctx, p) })
-	return n > 0, interpret("ensure", r.ID, err)
-}
-
-func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
-	rows, err := d.q.ListFires(ctx, mysqldb.ListFiresParams{TaskID: []byte(taskID), Limit: limit})
-	if err != nil {
-		return nil, interpret("list fires", taskID, err)
-	}
-	return taskrow.FiresFrom(rows, toFire), nil
-}
-
-// PruneFires: a range DELETE can lose a deadlock to RecordFire's inserts.
-func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
-	n, err := again(ctx, func() (int64, error) { return d.q.PruneFires(ctx, before) })
-	return n, interpret("prune fires", "", err)
 }
 
 // SetPause is one statement, version-checked (version = version + 1
@@ -260,24 +230,6 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, interpret("next due", "", err)
 	}
 	return taskrow.Time(at.Time), at.Valid, nil
-}
-
-func (d *dialect) Close() error {
-	if d.owned {
-		return d.db.Close()
-	}
-	return nil
-}
-
-// ListTasksPage is one statement (ListTasksPage): a range of
-// scheduled_tasks_created_idx read in order. The zero Cursor is the zero
-// time and "", before every storable task.
-func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, limit int32) ([]*schedstore.Task, error) {
-	rows, err := d.q.ListTasksPage(ctx, mysqldb.ListTasksPageParams{AfterCreatedAt: after.CreatedAt, AfterID: []byte(after.ID), Limit: limit})
-	if err != nil {
-		return nil, interpret("list page", "", err)
-	}
-	return taskrow.TasksFrom(rows, toRow)
 }
 
 // ClaimClock is one statement: the clock (UTC) and a look at the queue.

@@ -11,12 +11,10 @@ import (
 )
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
-	cands, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: now, Limit: limit})
-	list := make([]core.Candidate, len(cands))
-	for i, c := range cands {
-		list[i] = core.Candidate{TaskID: string(c.TaskID), ScheduledFor: c.ScheduledFor, Kind: c.Kind}
-	}
-	return list, interpret("claim requests", "", err)
+	rows, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: now, Limit: limit})
+	return core.Candidates(rows, func(c mysqldb.RequestCandidatesRow) core.Candidate {
+		return core.Candidate{TaskID: string(c.TaskID), ScheduledFor: c.ScheduledFor, Kind: c.Kind}
+	}), interpret("claim requests", "", err)
 }
 
 // LeaseForRequest is an UPDATE (MySQL has no RETURNING), then the read of
@@ -42,19 +40,11 @@ func (d *dialect) LeaseForRequest(ctx context.Context, owner string, w taskrow.C
 // QueueRequests is one transaction of one statement per occurrence.
 func (d *dialect) QueueRequests(ctx context.Context, taskID, kind string, requestedAt time.Time, at []time.Time) ([]time.Time, error) {
 	queued, err := again(ctx, func() ([]time.Time, error) {
-		tx, err := d.db.BeginTx(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		defer tx.Rollback() // a no-op after Commit
-		q := d.q.WithTx(tx)
-		queued, err := core.QueueEach(at, func(a time.Time) (int64, error) {
-			return q.QueueRequest(ctx, mysqldb.QueueRequestParams{TaskID: []byte(taskID), ScheduledFor: a, Kind: kind, RequestedAt: requestedAt})
+		return core.InTx(ctx, d.db, d.q.WithTx, func(q *mysqldb.Queries) ([]time.Time, error) {
+			return core.QueueEach(at, func(a time.Time) (int64, error) {
+				return q.QueueRequest(ctx, mysqldb.QueueRequestParams{TaskID: []byte(taskID), ScheduledFor: a, Kind: kind, RequestedAt: requestedAt})
+			})
 		})
-		if err != nil {
-			return nil, err
-		}
-		return queued, tx.Commit()
 	})
 	return queued, interpret("queue requests", taskID, err)
 }

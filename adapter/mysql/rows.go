@@ -2,8 +2,9 @@ package mysql
 
 import (
 	"database/sql"
-	"github.com/flowrra/schedstore"
 	"time"
+
+	"github.com/flowrra/schedstore"
 
 	mysqldb "github.com/flowrra/schedstore/db/mysql"
 	"github.com/flowrra/schedstore/internal/taskrow"
@@ -46,12 +47,10 @@ func updateParams(r taskrow.Row, expectedVersion int64) mysqldb.UpdateTaskParams
 		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
-// ensureParams sets the ensure key, the unique key that decides between
-// concurrent Ensure calls.
+// ensureParams: EnsureTask's statement sets the ensure key, the unique
+// key concurrent Ensure calls meet on, to the definition's fingerprint.
 func ensureParams(r taskrow.Row) mysqldb.EnsureTaskParams {
-	c := createParams(r)
-	return mysqldb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: sql.NullString{String: r.Fingerprint, Valid: true},
-		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
+	return mysqldb.EnsureTaskParams(createParams(r))
 }
 
 // sqlc ignores emit_pointers_for_null_types for MySQL, so nullable times
@@ -72,6 +71,14 @@ func nullTime(t *time.Time) sql.NullTime {
 
 func findParams(taskName, scheduleType, schedule, fingerprint string) mysqldb.FindTaskByDefinitionParams {
 	return mysqldb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func pageParams(after schedstore.Cursor, limit int32) mysqldb.ListTasksPageParams {
+	return mysqldb.ListTasksPageParams{AfterCreatedAt: after.CreatedAt, AfterID: []byte(after.ID), Limit: limit}
+}
+
+func firesParams(taskID string, limit int32) mysqldb.ListFiresParams {
+	return mysqldb.ListFiresParams{TaskID: []byte(taskID), Limit: limit}
 }
 
 func toFire(r mysqldb.ScheduledTaskFire) schedstore.Fire {

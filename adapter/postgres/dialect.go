@@ -14,29 +14,32 @@ import (
 	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
+// generated and ledger are the parts of dialect that core implements once
+// for every dialect, over this one's generated types.
+type generated = core.Generated[string, pgdb.ScheduledTask, *time.Time, pgdb.CreateTaskParams, pgdb.UpdateTaskParams,
+	pgdb.FindTaskByDefinitionParams, pgdb.EnsureTaskParams, pgdb.ListTasksPageParams]
+
+type ledger = core.Ledger[pgdb.ScheduledTaskFire, pgdb.ListFiresParams, time.Time]
+
 // dialect is core.Dialect on PostgreSQL: every method is one statement,
 // so one round trip.
-// generated is the part of dialect that core implements once for every
-// dialect, over this one's generated types.
-type generated = core.Generated[string, pgdb.ScheduledTask, *time.Time, pgdb.CreateTaskParams, pgdb.UpdateTaskParams, pgdb.FindTaskByDefinitionParams]
-
 type dialect struct {
-	// The methods of the same shape in every dialect.
 	generated
-
-	pool  *pgxpool.Pool
-	q     *pgdb.Queries
-	owned bool // Close closes pool
+	ledger
+	pool *pgxpool.Pool
+	q    *pgdb.Queries
 }
 
+// newStore: owned says whether Close closes pool.
 func newStore(pool *pgxpool.Pool, owned bool) *Store {
-	q := pgdb.New(pool)
-	d := &dialect{pool: pool, q: q, owned: owned, generated: generated{
-		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
-		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
-		Cutoff: func(t time.Time) *time.Time { return &t },
-	}}
-	return &Store{core.NewHandle(core.New(d, core.Options{}), pool)}
+	q, calls := pgdb.New(pool), core.Calls{Interpret: interpret}
+	d := &dialect{pool: pool, q: q, generated: generated{
+		Calls: calls, Q: q, ID: core.TextID, ToRow: toRow, Cutoff: func(t time.Time) *time.Time { return &t },
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, EnsureParams: ensureParams,
+		PageParams: pageParams,
+	}, ledger: ledger{Calls: calls, Q: q, ToFire: toFire, FiresParams: firesParams, Stamp: func(t time.Time) time.Time { return t }}}
+	closePool := func() error { pool.Close(); return nil }
+	return &Store{core.NewHandle(core.New(d, core.Options{Close: core.CloseIf(owned, closePool)}), pool)}
 }
 
 var _ core.Dialect = (*dialect)(nil)
@@ -107,11 +110,7 @@ func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, l
 	if err != nil {
 		return nil, interpret("renew claims", "", err)
 	}
-	held := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		held[r.ID] = r.LeaseToken
-	}
-	return held, nil
+	return core.Held(rows, func(r pgdb.RenewLeasesRow) (string, int64) { return r.ID, r.LeaseToken }), nil
 }
 
 func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
@@ -123,26 +122,6 @@ func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, err
 func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
 	n, err := d.q.ReleaseClaim(ctx, pgdb.ReleaseClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner})
 	return n > 0, interpret("release claim", c.Task.ID, err)
-}
-
-// EnsureTask is one statement (INSERT ... ON CONFLICT DO NOTHING on the
-// ensure key).
-func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
-	n, err := d.q.EnsureTask(ctx, ensureParams(r))
-	return n > 0, interpret("ensure", r.ID, err)
-}
-
-func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
-	rows, err := d.q.ListFires(ctx, pgdb.ListFiresParams{TaskID: taskID, MaxFires: &limit})
-	if err != nil {
-		return nil, interpret("list fires", taskID, err)
-	}
-	return taskrow.FiresFrom(rows, toFire), nil
-}
-
-func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
-	n, err := d.q.PruneFires(ctx, before)
-	return n, interpret("prune fires", "", err)
 }
 
 // SetPause is one statement, version-checked.
@@ -161,24 +140,6 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, interpret("next due", "", err)
 	}
 	return taskrow.Time(at), true, nil
-}
-
-func (d *dialect) Close() error {
-	if d.owned {
-		d.pool.Close()
-	}
-	return nil
-}
-
-// ListTasksPage is one statement (ListTasksPage): a range of
-// scheduled_tasks_created_idx read in order. The zero Cursor is the zero
-// time and "", before every storable task.
-func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, limit int32) ([]*schedstore.Task, error) {
-	rows, err := d.q.ListTasksPage(ctx, pgdb.ListTasksPageParams{AfterCreatedAt: after.CreatedAt, AfterID: after.ID, PageSize: limit})
-	if err != nil {
-		return nil, interpret("list page", "", err)
-	}
-	return taskrow.TasksFrom(rows, toRow)
 }
 
 // ClaimClock is one statement: the clock and a look at the queue.

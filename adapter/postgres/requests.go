@@ -10,12 +10,10 @@ import (
 )
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
-	cands, err := d.q.RequestCandidates(ctx, pgdb.RequestCandidatesParams{Now: now, MaxRequests: limit})
-	list := make([]core.Candidate, len(cands))
-	for i, c := range cands {
-		list[i] = core.Candidate{TaskID: c.TaskID, ScheduledFor: c.ScheduledFor, Kind: c.Kind}
-	}
-	return list, interpret("claim requests", "", err)
+	rows, err := d.q.RequestCandidates(ctx, pgdb.RequestCandidatesParams{Now: now, MaxRequests: limit})
+	return core.Candidates(rows, func(c pgdb.RequestCandidatesRow) core.Candidate {
+		return core.Candidate{TaskID: c.TaskID, ScheduledFor: c.ScheduledFor, Kind: c.Kind}
+	}), interpret("claim requests", "", err)
 }
 
 // LeaseForRequest is one statement (UPDATE ... RETURNING).

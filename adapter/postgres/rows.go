@@ -43,16 +43,22 @@ func updateParams(r taskrow.Row, expectedVersion int64) pgdb.UpdateTaskParams {
 		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
-// ensureParams sets the ensure key, the unique key that decides between
-// concurrent Ensure calls.
+// ensureParams: EnsureTask's statement sets the ensure key, the unique
+// key concurrent Ensure calls meet on, to the definition's fingerprint.
 func ensureParams(r taskrow.Row) pgdb.EnsureTaskParams {
-	c := createParams(r)
-	return pgdb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, Enabled: c.Enabled, LastRunAt: c.LastRunAt, NextRunAt: c.NextRunAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority, EnsureSha256: &r.Fingerprint,
-		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
+	return pgdb.EnsureTaskParams(createParams(r))
 }
 
 func findParams(taskName, scheduleType, schedule, fingerprint string) pgdb.FindTaskByDefinitionParams {
 	return pgdb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func pageParams(after schedstore.Cursor, limit int32) pgdb.ListTasksPageParams {
+	return pgdb.ListTasksPageParams{AfterCreatedAt: after.CreatedAt, AfterID: after.ID, PageSize: limit}
+}
+
+func firesParams(taskID string, limit int32) pgdb.ListFiresParams {
+	return pgdb.ListFiresParams{TaskID: taskID, MaxFires: &limit}
 }
 
 func toFire(r pgdb.ScheduledTaskFire) schedstore.Fire {

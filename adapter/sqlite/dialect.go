@@ -15,27 +15,29 @@ import (
 // dialect is core.Dialect on SQLite: one statement per method, but for
 // CompleteClaim (SQLite cannot write two tables in one statement).
 // Times are INTEGER Unix microseconds.
-// generated is the part of dialect that core implements once for every
-// dialect, over this one's generated types.
-type generated = core.Generated[string, sqlitedb.ScheduledTask, *int64, sqlitedb.CreateTaskParams, sqlitedb.UpdateTaskParams, sqlitedb.FindTaskByDefinitionParams]
-
 type dialect struct {
-	// The methods of the same shape in every dialect.
 	generated
-
-	db    *sql.DB
-	q     *sqlitedb.Queries
-	owned bool // Close closes db
+	ledger
+	db *sql.DB
+	q  *sqlitedb.Queries
 }
 
+// generated and ledger are the parts of dialect that core implements once
+// for every dialect, over this one's generated types.
+type generated = core.Generated[string, sqlitedb.ScheduledTask, *int64, sqlitedb.CreateTaskParams, sqlitedb.UpdateTaskParams,
+	sqlitedb.FindTaskByDefinitionParams, sqlitedb.EnsureTaskParams, sqlitedb.ListTasksPageParams]
+type ledger = core.Ledger[sqlitedb.ScheduledTaskFire, sqlitedb.ListFiresParams, int64]
+
+// newStore: owned says whether Close closes db.
 func newStore(db *sql.DB, owned bool) *Store {
-	q := sqlitedb.New(db)
-	d := &dialect{db: db, q: q, owned: owned, generated: generated{
-		Q: q, ID: core.TextID, ToRow: toRow, Interpret: interpret,
-		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams,
-		Cutoff: func(t time.Time) *int64 { us := taskrow.Micros(t); return &us },
-	}}
-	return &Store{core.NewHandle(core.New(d, core.Options{}), db)}
+	q, calls := sqlitedb.New(db), core.Calls{Interpret: interpret}
+	d := &dialect{db: db, q: q, generated: generated{
+		Calls: calls, Q: q, ID: core.TextID, ToRow: toRow,
+		Cutoff:       func(t time.Time) *int64 { us := taskrow.Micros(t); return &us },
+		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, EnsureParams: ensureParams,
+		PageParams: pageParams,
+	}, ledger: ledger{Calls: calls, Q: q, ToFire: toFire, FiresParams: firesParams, Stamp: taskrow.Micros}}
+	return &Store{core.NewHandle(core.New(d, core.Options{Close: core.CloseIf(owned, db.Close)}), db)}
 }
 
 var _ core.Dialect = (*dialect)(nil)
@@ -66,18 +68,14 @@ func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 // SQLite runs in-process: the statements cost no round trips, and the
 // batch one commit.
 func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
-	done, err := d.completeClaims(ctx, owner, batch)
+	done, err := core.InTx(ctx, d.db, d.q.WithTx, func(q *sqlitedb.Queries) ([]taskrow.Completed, error) {
+		return completeEach(ctx, q, owner, batch)
+	})
 	return done, interpret("complete claims", "", err)
 }
 
-func (d *dialect) completeClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback() // a no-op after Commit
-	q := d.q.WithTx(tx)
-	done, err := core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
+func completeEach(ctx context.Context, q *sqlitedb.Queries, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
+	return core.CompleteEach(batch, func(c taskrow.Completion) (int64, error) {
 		scheduledFor := taskrow.Micros(c.ScheduledFor)
 		return q.AdvanceClaimedTask(ctx, sqlitedb.AdvanceClaimedTaskParams{
 			ScheduledForUs: &scheduledFor, NextRunAtUs: taskrow.MicrosPtr(c.NextRunAt),
@@ -99,10 +97,6 @@ func (d *dialect) completeClaims(ctx context.Context, owner string, batch []task
 	}, func(c taskrow.Completion) (int64, error) {
 		return q.DeleteRequest(ctx, sqlitedb.DeleteRequestParams{TaskID: c.ID, ScheduledForUs: taskrow.Micros(c.ScheduledFor)})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return done, tx.Commit()
 }
 
 // RenewLeases is one statement (UPDATE ... RETURNING); the lease ends at
@@ -113,11 +107,7 @@ func (d *dialect) RenewLeases(ctx context.Context, owner string, ids []string, l
 	if err != nil {
 		return nil, interpret("renew claims", "", err)
 	}
-	held := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		held[r.ID] = r.LeaseToken
-	}
-	return held, nil
+	return core.Held(rows, func(r sqlitedb.RenewLeasesRow) (string, int64) { return r.ID, r.LeaseToken }), nil
 }
 
 func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, error) {
@@ -130,26 +120,6 @@ func (d *dialect) StartRetry(ctx context.Context, c schedstore.Claim) (bool, err
 func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
 	n, err := d.q.ReleaseClaim(ctx, sqlitedb.ReleaseClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner})
 	return n > 0, interpret("release claim", c.Task.ID, err)
-}
-
-// EnsureTask is one statement (INSERT ... ON CONFLICT DO NOTHING on the
-// ensure key).
-func (d *dialect) EnsureTask(ctx context.Context, r taskrow.Row) (bool, error) {
-	n, err := d.q.EnsureTask(ctx, ensureParams(r))
-	return n > 0, interpret("ensure", r.ID, err)
-}
-
-func (d *dialect) ListFires(ctx context.Context, taskID string, limit int32) ([]schedstore.Fire, error) {
-	rows, err := d.q.ListFires(ctx, sqlitedb.ListFiresParams{TaskID: taskID, MaxFires: int64(limit)})
-	if err != nil {
-		return nil, interpret("list fires", taskID, err)
-	}
-	return taskrow.FiresFrom(rows, toFire), nil
-}
-
-func (d *dialect) PruneFires(ctx context.Context, before time.Time) (int64, error) {
-	n, err := d.q.PruneFires(ctx, taskrow.Micros(before))
-	return n, interpret("prune fires", "", err)
 }
 
 // SetPause is one statement, version-checked.
@@ -169,24 +139,6 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, interpret("next due", "", err)
 	}
 	return taskrow.FromMicros(*us), true, nil
-}
-
-func (d *dialect) Close() error {
-	if d.owned {
-		return d.db.Close()
-	}
-	return nil
-}
-
-// ListTasksPage is one statement (ListTasksPage): a range of
-// scheduled_tasks_created_idx read in order. The zero Cursor is the zero
-// time and "", before every storable task.
-func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, limit int32) ([]*schedstore.Task, error) {
-	rows, err := d.q.ListTasksPage(ctx, sqlitedb.ListTasksPageParams{AfterCreatedAtUs: taskrow.Micros(after.CreatedAt), AfterID: after.ID, PageSize: int64(limit)})
-	if err != nil {
-		return nil, interpret("list page", "", err)
-	}
-	return taskrow.TasksFrom(rows, toRow)
 }
 
 // ClaimClock is the process's clock; the queue is read every claim, which

@@ -10,12 +10,10 @@ import (
 )
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
-	cands, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: taskrow.Micros(now), MaxRequests: int64(limit)})
-	list := make([]core.Candidate, len(cands))
-	for i, c := range cands {
-		list[i] = core.Candidate{TaskID: c.TaskID, ScheduledFor: taskrow.FromMicros(c.ScheduledForUs), Kind: c.Kind}
-	}
-	return list, interpret("claim requests", "", err)
+	rows, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: taskrow.Micros(now), MaxRequests: int64(limit)})
+	return core.Candidates(rows, func(c sqlitedb.RequestCandidatesRow) core.Candidate {
+		return core.Candidate{TaskID: c.TaskID, ScheduledFor: taskrow.FromMicros(c.ScheduledForUs), Kind: c.Kind}
+	}), interpret("claim requests", "", err)
 }
 
 // LeaseForRequest is one statement (UPDATE ... RETURNING).
@@ -33,19 +31,12 @@ func (d *dialect) LeaseForRequest(ctx context.Context, owner string, w taskrow.C
 // QueueRequests is one transaction (BEGIN IMMEDIATE) of one statement per
 // occurrence.
 func (d *dialect) QueueRequests(ctx context.Context, taskID, kind string, requestedAt time.Time, at []time.Time) ([]time.Time, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, interpret("queue requests", taskID, err)
-	}
-	defer tx.Rollback() // a no-op after Commit
-	q := d.q.WithTx(tx)
-	queued, err := core.QueueEach(at, func(a time.Time) (int64, error) {
-		return q.QueueRequest(ctx, sqlitedb.QueueRequestParams{TaskID: taskID, ScheduledForUs: taskrow.Micros(a),
-			Kind: kind, RequestedAtUs: taskrow.Micros(requestedAt)})
+	queued, err := core.InTx(ctx, d.db, d.q.WithTx, func(q *sqlitedb.Queries) ([]time.Time, error) {
+		return core.QueueEach(at, func(a time.Time) (int64, error) {
+			return q.QueueRequest(ctx, sqlitedb.QueueRequestParams{TaskID: taskID, ScheduledForUs: taskrow.Micros(a),
+				Kind: kind, RequestedAtUs: taskrow.Micros(requestedAt)})
+		})
 	})
-	if err == nil {
-		err = tx.Commit()
-	}
 	return queued, interpret("queue requests", taskID, err)
 }
 

@@ -45,12 +45,10 @@ func updateParams(r taskrow.Row, expectedVersion int64) sqlitedb.UpdateTaskParam
 		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
 }
 
-// ensureParams sets the ensure key, the unique key that decides between
-// concurrent Ensure calls.
+// ensureParams: EnsureTask's statement sets the ensure key, the unique
+// key concurrent Ensure calls meet on, to the definition's fingerprint.
 func ensureParams(r taskrow.Row) sqlitedb.EnsureTaskParams {
-	c := createParams(r)
-	return sqlitedb.EnsureTaskParams{ID: c.ID, TaskName: c.TaskName, ScheduleType: c.ScheduleType, Schedule: c.Schedule, Args: c.Args, Kwargs: c.Kwargs, DefinitionSha256: c.DefinitionSha256, EnsureSha256: &r.Fingerprint, Enabled: c.Enabled, LastRunAtUs: c.LastRunAtUs, NextRunAtUs: c.NextRunAtUs, CreatedAtUs: c.CreatedAtUs, UpdatedAtUs: c.UpdatedAtUs, Description: c.Description, MaxRetries: c.MaxRetries, RetryDelayUs: c.RetryDelayUs, Priority: c.Priority,
-		MisfirePolicy: c.MisfirePolicy, MaxCatchUp: c.MaxCatchUp, MisfireGraceUs: c.MisfireGraceUs, OverlapPolicy: c.OverlapPolicy, JitterUs: c.JitterUs}
+	return sqlitedb.EnsureTaskParams(createParams(r))
 }
 
 // boolInt is SQLite's storage of a boolean (the schema allows 0 and 1).
@@ -63,6 +61,14 @@ func boolInt(b bool) int64 {
 
 func findParams(taskName, scheduleType, schedule, fingerprint string) sqlitedb.FindTaskByDefinitionParams {
 	return sqlitedb.FindTaskByDefinitionParams{DefinitionSha256: fingerprint, TaskName: taskName, ScheduleType: scheduleType, Schedule: schedule}
+}
+
+func pageParams(after schedstore.Cursor, limit int32) sqlitedb.ListTasksPageParams {
+	return sqlitedb.ListTasksPageParams{AfterCreatedAtUs: taskrow.Micros(after.CreatedAt), AfterID: after.ID, PageSize: int64(limit)}
+}
+
+func firesParams(taskID string, limit int32) sqlitedb.ListFiresParams {
+	return sqlitedb.ListFiresParams{TaskID: taskID, MaxFires: int64(limit)}
 }
 
 func toFire(r sqlitedb.ScheduledTaskFire) schedstore.Fire {

@@ -155,7 +155,7 @@ INSERT INTO scheduled_tasks (
     jitter_us
 ) VALUES (
     ?, ?, ?, ?,
-    ?, ?, ?, ?,
+    ?, ?, ?, definition_sha256,
     ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?,
@@ -172,7 +172,6 @@ type EnsureTaskParams struct {
 	Args             string
 	Kwargs           string
 	DefinitionSha256 string
-	EnsureSha256     sql.NullString
 	Enabled          bool
 	LastRunAt        sql.NullTime
 	NextRunAt        sql.NullTime
@@ -193,7 +192,9 @@ type EnsureTaskParams struct {
 // read): between concurrent Ensure calls the unique ensure_sha256 decides (error 1062), and the
 // losers look again. Not INSERT ... SELECT ... WHERE NOT EXISTS: under REPEATABLE READ that
 // SELECT takes shared next-key locks, and concurrent Ensure calls inserting into the gap they
-// all locked deadlock (1213) by the dozen.
+// all locked deadlock (1213) by the dozen. The ensure key is the fingerprint: the VALUES list
+// names definition_sha256, set just before it (MySQL reads a column set earlier in the list), so
+// the parameters are CreateTask's.
 func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, ensureTask,
 		arg.ID,
@@ -203,7 +204,6 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.Args,
 		arg.Kwargs,
 		arg.DefinitionSha256,
-		arg.EnsureSha256,
 		arg.Enabled,
 		arg.LastRunAt,
 		arg.NextRunAt,

@@ -306,10 +306,10 @@ INSERT INTO scheduled_tasks (
     jitter_us
 )
 SELECT $1, $2, $3, $4, $5::jsonb, $6::jsonb,
-    $7, $8, $9, $10::timestamptz,
-    $11::timestamptz, $12::timestamptz, $13::timestamptz,
-    $14, $15, $16, $17, $18::text,
-    $19::integer, $20::bigint, $21::text, $22::bigint
+    $7, $7, $8, $9::timestamptz,
+    $10::timestamptz, $11::timestamptz, $12::timestamptz,
+    $13, $14, $15, $16, $17::text,
+    $18::integer, $19::bigint, $20::text, $21::bigint
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = $7 AND s.task_name = $2
@@ -326,7 +326,6 @@ type EnsureTaskParams struct {
 	Args             string
 	Kwargs           string
 	DefinitionSha256 string
-	EnsureSha256     *string
 	Enabled          bool
 	LastRunAt        *time.Time
 	NextRunAt        *time.Time
@@ -344,7 +343,8 @@ type EnsureTaskParams struct {
 }
 
 // Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
-// unique ensure_sha256 decides between concurrent Ensure calls.
+// unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
+// fingerprint, so the parameters are CreateTask's.
 func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, error) {
 	result, err := q.db.Exec(ctx, ensureTask,
 		arg.ID,
@@ -354,7 +354,6 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.Args,
 		arg.Kwargs,
 		arg.DefinitionSha256,
-		arg.EnsureSha256,
 		arg.Enabled,
 		arg.LastRunAt,
 		arg.NextRunAt,

@@ -189,12 +189,12 @@ INSERT INTO scheduled_tasks (
     overlap_policy, jitter_us
 )
 SELECT ?1, ?2, ?3, ?4,
-    ?5, ?6, ?7, ?8,
-    ?9, ?10, ?11,
-    ?12, ?13, ?14,
-    ?15, ?16, ?17,
-    ?18, ?19, ?20,
-    ?21, ?22
+    ?5, ?6, ?7, ?7,
+    ?8, ?9, ?10,
+    ?11, ?12, ?13,
+    ?14, ?15, ?16,
+    ?17, ?18, ?19,
+    ?20, ?21
 WHERE NOT EXISTS (
     SELECT 1 FROM scheduled_tasks AS s
     WHERE s.definition_sha256 = ?7 AND s.task_name = ?2
@@ -211,7 +211,6 @@ type EnsureTaskParams struct {
 	Args             string
 	Kwargs           string
 	DefinitionSha256 string
-	EnsureSha256     *string
 	Enabled          int64
 	LastRunAtUs      *int64
 	NextRunAtUs      *int64
@@ -229,7 +228,8 @@ type EnsureTaskParams struct {
 }
 
 // Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
-// unique ensure_sha256 decides between concurrent Ensure calls.
+// unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
+// fingerprint, so the parameters are CreateTask's.
 func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, ensureTask,
 		arg.ID,
@@ -239,7 +239,6 @@ func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, 
 		arg.Args,
 		arg.Kwargs,
 		arg.DefinitionSha256,
-		arg.EnsureSha256,
 		arg.Enabled,
 		arg.LastRunAtUs,
 		arg.NextRunAtUs,

@@ -109,10 +109,6 @@ type Dialect interface {
 	// NextDue returns the earliest NextRunAt of an enabled task; ok is
 	// false when none has one.
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
-
-	// Close releases what the dialect owns (a pool Open made; never one
-	// the application passed in). Store calls it once.
-	Close() error
 }
 
 // Options are how dialects differ in what Store decides.
@@ -125,4 +121,16 @@ type Options struct {
 	// the definition itself takes shared gap locks that concurrent Ensure
 	// calls deadlock on.
 	EnsureLooksUpFirst bool
+	// Close releases what the dialect owns (a pool Open made; nil for one
+	// the application passed in). Store.Close calls it once.
+	Close func() error
+}
+
+// CloseIf is Options.Close for a pool the dialect owns when owned (Open
+// made it): close, else nil.
+func CloseIf(owned bool, close func() error) func() error {
+	if !owned {
+		return nil
+	}
+	return close
 }

@@ -195,7 +195,14 @@ func (s *Store) find(ctx context.Context, taskName string, typ schedstore.Schedu
 
 // Close implements schedstore.Backend: idempotent; it closes the pool only
 // if the dialect's Open made it.
-func (s *Store) Close() error { return s.guard.Close(s.d.Close) }
+func (s *Store) Close() error {
+	return s.guard.Close(func() error {
+		if s.opts.Close == nil {
+			return nil
+		}
+		return s.opts.Close()
+	})
+}
 
 // ClaimDue implements schedstore.Store. A zero now reads the database's
 // clock first (one round trip more).

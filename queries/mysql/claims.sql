@@ -109,7 +109,9 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 -- read): between concurrent Ensure calls the unique ensure_sha256 decides (error 1062), and the
 -- losers look again. Not INSERT ... SELECT ... WHERE NOT EXISTS: under REPEATABLE READ that
 -- SELECT takes shared next-key locks, and concurrent Ensure calls inserting into the gap they
--- all locked deadlock (1213) by the dozen.
+-- all locked deadlock (1213) by the dozen. The ensure key is the fingerprint: the VALUES list
+-- names definition_sha256, set just before it (MySQL reads a column set earlier in the list), so
+-- the parameters are CreateTask's.
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
@@ -117,7 +119,7 @@ INSERT INTO scheduled_tasks (
     jitter_us
 ) VALUES (
     sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
-    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), definition_sha256,
     sqlc.arg(enabled), sqlc.narg(last_run_at), sqlc.narg(next_run_at), sqlc.arg(created_at),
     sqlc.arg(updated_at), sqlc.arg(description), sqlc.arg(max_retries),
     sqlc.arg(retry_delay_us), sqlc.arg(priority), sqlc.arg(misfire_policy),

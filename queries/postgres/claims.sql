@@ -155,7 +155,8 @@ WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner;
 
 -- name: EnsureTask :execrows
 -- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
--- unique ensure_sha256 decides between concurrent Ensure calls.
+-- unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
+-- fingerprint, so the parameters are CreateTask's.
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries,
@@ -163,7 +164,7 @@ INSERT INTO scheduled_tasks (
     jitter_us
 )
 SELECT @id, @task_name, @schedule_type, @schedule, @args::jsonb, @kwargs::jsonb,
-    @definition_sha256, @ensure_sha256, @enabled, sqlc.narg(last_run_at)::timestamptz,
+    @definition_sha256, @definition_sha256, @enabled, sqlc.narg(last_run_at)::timestamptz,
     sqlc.narg(next_run_at)::timestamptz, @created_at::timestamptz, @updated_at::timestamptz,
     @description, @max_retries, @retry_delay_us, @priority, @misfire_policy::text,
     @max_catch_up::integer, @misfire_grace_us::bigint, @overlap_policy::text, @jitter_us::bigint

@@ -88,7 +88,8 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 
 -- name: EnsureTask :execrows
 -- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
--- unique ensure_sha256 decides between concurrent Ensure calls.
+-- unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
+-- fingerprint, so the parameters are CreateTask's.
 INSERT INTO scheduled_tasks (
     id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, ensure_sha256,
     enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description,
@@ -96,7 +97,7 @@ INSERT INTO scheduled_tasks (
     overlap_policy, jitter_us
 )
 SELECT sqlc.arg(id), sqlc.arg(task_name), sqlc.arg(schedule_type), sqlc.arg(schedule),
-    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(ensure_sha256),
+    sqlc.arg(args), sqlc.arg(kwargs), sqlc.arg(definition_sha256), sqlc.arg(definition_sha256),
     sqlc.arg(enabled), sqlc.narg(last_run_at_us), sqlc.narg(next_run_at_us),
     sqlc.arg(created_at_us), sqlc.arg(updated_at_us), sqlc.arg(description),
     sqlc.arg(max_retries), sqlc.arg(retry_delay_us), sqlc.arg(priority),
