@@ -3,16 +3,21 @@ package bench
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/flowrra/schedstore"
+	"github.com/flowrra/schedstore/internal/taskrow"
 )
 
 // TestBaselineAgrees checks that each baseline does the same thing as
-// schedstore, so that the benchmarks compare like with like: the same rows
-// read, in the same order, and writes schedstore reads back as its own.
-// It seeds minRows tasks (100 due) per dialect.
+// schedstore, so that the benchmarks compare like with like: reads of the
+// same columns (every one SELECT * returns, the attempt and lease columns
+// a claim writes included) and the same rows, in the same order; writes of
+// the same columns (the policies, and the pause an enabling Update ends),
+// which schedstore reads back as its own. It seeds minRows tasks (100 due)
+// per dialect.
 func TestBaselineAgrees(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds a database per dialect")
@@ -31,7 +36,16 @@ func TestBaselineAgrees(t *testing.T) {
 	})
 }
 
-func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[R], fx *fixture) {
+// policied sets policies other than the defaults on a copy of task, so that
+// a write that left a policy column out would read back differently.
+func policied(task *schedstore.Task) *schedstore.Task {
+	c := *task
+	c.Misfire, c.MaxCatchUp, c.MisfireGrace = schedstore.MisfireAll, 7, 90*time.Second
+	c.Overlap, c.Jitter = schedstore.OverlapBufferOne, 1500*time.Millisecond
+	return &c
+}
+
+func checkAgreement[R any](t *testing.T, ours schedstore.Store, base baseline[R], fx *fixture) {
 	ctx := context.Background()
 	same := func(what string, got *schedstore.Task, gotErr error, want *schedstore.Task, wantErr error) {
 		t.Helper()
@@ -46,8 +60,32 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 		if err != nil {
 			return nil, err
 		}
-		return base.toTask(r)
+		return base.toRow(r).Task()
 	}
+	// baseRow reads id through the baseline: every column schedstore maps.
+	baseRow := func(id string) taskrow.Row {
+		t.Helper()
+		r, err := base.get(ctx, id)
+		if err != nil {
+			t.Fatalf("baseline get %s: %v", id, err)
+		}
+		return base.toRow(r)
+	}
+
+	t.Run("columns", func(t *testing.T) {
+		var got []string
+		for _, c := range strings.Split(base.readColumns(), ",") {
+			got = append(got, strings.TrimSpace(c))
+		}
+		want, err := base.starColumns(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("the baseline reads %d columns %v;\nSELECT * (schedstore's reads) returns %d: %v",
+				len(got), got, len(want), want)
+		}
+	})
 
 	t.Run("ListDue", func(t *testing.T) {
 		rows, err := base.listDue(ctx, dueAt)
@@ -62,7 +100,7 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 			t.Fatalf("baseline %d rows, schedstore %d tasks; want %d", len(rows), len(tasks), dueCount)
 		}
 		for i, r := range rows {
-			got, err := base.toTask(r)
+			got, err := base.toRow(r).Task()
 			same("ListDue row "+tasks[i].ID, got, err, tasks[i], nil)
 		}
 	})
@@ -81,15 +119,17 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 	})
 
 	t.Run("Create", func(t *testing.T) {
-		v := fx.createVals
+		// Policies other than the defaults the benchmark's rows have: both
+		// sides must store them.
+		o := policied(fx.create)
+		v := valuesOf(t, o)
 		v.ID = "agree-create"
 		v.CreatedAt = time.Now().UTC()
 		v.UpdatedAt = v.CreatedAt
 		if err := base.create(ctx, &v); err != nil {
 			t.Fatal(err)
 		}
-		o := *fx.create
-		if err := ours.Create(ctx, &o); err != nil {
+		if err := ours.Create(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 		got, err := ours.Get(ctx, v.ID)
@@ -98,6 +138,15 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 			got.ID, got.CreatedAt, got.UpdatedAt = want.ID, want.CreatedAt, want.UpdatedAt
 		}
 		same("Create, read back by schedstore", got, err, want, werr)
+		if want != nil && (want.Misfire != schedstore.MisfireAll || want.MaxCatchUp != 7 || want.Jitter == 0) {
+			t.Errorf("Create stored the policies %s, %d, %v, %s, %v", want.Misfire, want.MaxCatchUp,
+				want.MisfireGrace, want.Overlap, want.Jitter)
+		}
+		gotRow, wantRow := baseRow(v.ID), baseRow(o.ID)
+		gotRow.ID, gotRow.CreatedAt, gotRow.UpdatedAt = wantRow.ID, wantRow.CreatedAt, wantRow.UpdatedAt
+		if !reflect.DeepEqual(gotRow, wantRow) {
+			t.Errorf("Create, read back by the baseline:\nbaseline   %+v\nschedstore %+v", gotRow, wantRow)
+		}
 		// Same fingerprint: both are found by definition (the oldest first).
 		if _, err := ours.FindByDefinition(ctx, o.TaskName, o.ScheduleType, o.Schedule, o.Args, o.Kwargs); err != nil {
 			t.Errorf("FindByDefinition after Create: %v", err)
@@ -108,26 +157,51 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 	})
 
 	t.Run("Update", func(t *testing.T) {
-		// Baseline on one rotation task, schedstore on the next: both must
-		// read back as their task, with the real fingerprint.
-		v := fx.updateVals[0]
+		// Baseline on one rotation task, schedstore on the next, both paused
+		// first: each Update enables its task, so it ends the pause, and sets
+		// policies other than the defaults. Both must read back as their
+		// task, with the real fingerprint, and agree column by column.
+		tasks := []*schedstore.Task{policied(fx.update[0]), policied(fx.update[1])}
+		for _, task := range tasks {
+			if p, err := ours.Pause(ctx, task.ID, "agree"); err != nil || p.PausedAt == nil {
+				t.Fatalf("Pause(%s): %+v, %v", task.ID, p, err)
+			}
+		}
+		v := valuesOf(t, tasks[0])
 		v.UpdatedAt = time.Now().UTC()
 		if n, err := base.update(ctx, &v); err != nil || n != 1 {
 			t.Fatalf("baseline update: %d rows, %v", n, err)
 		}
-		o := *fx.update[1]
+		o := *tasks[1]
 		if err := ours.Update(ctx, &o); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []*schedstore.Task{fx.update[0], &o} {
+		var read []*schedstore.Task
+		for _, want := range tasks {
 			got, err := ours.FindByDefinition(ctx, want.TaskName, want.ScheduleType, want.Schedule, want.Args, want.Kwargs)
 			if err != nil {
 				t.Fatalf("FindByDefinition(%s) after Update: %v", want.TaskName, err)
 			}
-			if got.ID != want.ID || got.Version != 2 || !got.NextRunAt.Equal(*want.NextRunAt) ||
-				got.Description != want.Description || got.Priority != want.Priority {
-				t.Errorf("after Update: %+v; want %+v at version 2", got, want)
+			if got.ID != want.ID || got.Version != 3 || !got.NextRunAt.Equal(*want.NextRunAt) ||
+				got.Description != want.Description || got.Priority != want.Priority || !got.Enabled ||
+				got.PausedAt != nil || got.PauseReason != "" || got.Misfire != want.Misfire ||
+				got.MaxCatchUp != want.MaxCatchUp || got.MisfireGrace != want.MisfireGrace ||
+				got.Overlap != want.Overlap || got.Jitter != want.Jitter {
+				t.Errorf("after Pause and Update: %+v; want %+v, unpaused, at version 3", got, want)
 			}
+			read = append(read, got)
+		}
+		// The two rows differ only where their tasks do.
+		gotRow, wantRow := baseRow(tasks[0].ID), baseRow(tasks[1].ID)
+		gotRow.ID, gotRow.TaskName, gotRow.Fingerprint = wantRow.ID, wantRow.TaskName, wantRow.Fingerprint
+		gotRow.NextRunAt, gotRow.Priority, gotRow.UpdatedAt = wantRow.NextRunAt, wantRow.Priority, wantRow.UpdatedAt
+		if !reflect.DeepEqual(gotRow, wantRow) {
+			t.Errorf("Update, read back by the baseline:\nbaseline   %+v\nschedstore %+v", gotRow, wantRow)
+		}
+		if len(read) == 2 {
+			got, want := *read[0], *read[1]
+			got.ID, got.TaskName, got.NextRunAt, got.Priority, got.UpdatedAt = want.ID, want.TaskName, want.NextRunAt, want.Priority, want.UpdatedAt
+			same("Update, read back by schedstore", &got, nil, &want, nil)
 		}
 	})
 
@@ -153,6 +227,41 @@ func checkAgreement[R any](t *testing.T, ours schedstore.Backend, base baseline[
 		tasks, err := ours.ListDue(ctx, dueAt)
 		if err != nil || len(tasks) != dueCount {
 			t.Errorf("ListDue after the writes: %d tasks, %v; want %d", len(tasks), err, dueCount)
+		}
+	})
+	// Last: a claim leases rows and writes the attempt columns, which the
+	// benchmarks' rows leave at their defaults (NULL and 0).
+	t.Run("claimed rows", func(t *testing.T) {
+		if _, err := ours.Trigger(ctx, fx.getID); err != nil {
+			t.Fatal(err)
+		}
+		// The trigger first, then the first due task (dueAt is past: the
+		// database clock, time.Time{}, sees every seeded task due).
+		claims, err := ours.ClaimDue(ctx, "agree", time.Time{}, time.Minute, 2)
+		if err != nil || len(claims) != 2 {
+			t.Fatalf("ClaimDue: %d claims, %v; want 2", len(claims), err)
+		}
+		kinds := map[schedstore.FireKind]bool{}
+		for _, c := range claims {
+			kinds[c.Kind] = true
+			r := baseRow(c.Task.ID)
+			kind := string(c.Kind)
+			if c.Kind == schedstore.FireScheduled {
+				kind = ""
+			}
+			if r.LeaseOwner != "agree" || r.LeaseToken != c.Token || int(r.Attempts) != c.Attempt ||
+				r.AttemptFor == nil || !r.AttemptFor.Equal(c.ScheduledFor) ||
+				r.FirstAttemptAt == nil || !r.FirstAttemptAt.Equal(c.FirstAttemptAt) || r.AttemptKind != kind {
+				t.Errorf("claimed %s (%s), read by the baseline: lease %q %d, attempts %d for %v (%q) since %v; claim %+v",
+					c.Task.ID, c.Kind, r.LeaseOwner, r.LeaseToken, r.Attempts, r.AttemptFor, r.AttemptKind,
+					r.FirstAttemptAt, c)
+			}
+			got, err := baseTask(base.get(ctx, c.Task.ID))
+			want, werr := ours.Get(ctx, c.Task.ID)
+			same("Get of a claimed task", got, err, want, werr)
+		}
+		if !kinds[schedstore.FireManual] || !kinds[schedstore.FireScheduled] {
+			t.Errorf("claimed kinds %v; want manual and scheduled", kinds)
 		}
 	})
 }

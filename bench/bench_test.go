@@ -51,7 +51,9 @@ func seedID(i int) string   { return fmt.Sprintf("t%06d", i) }
 func seedName(i int) string { return "task-" + strconv.Itoa(i) }
 
 // rowValues is what a hand-written layer hands its INSERT or UPDATE: the
-// columns, with Args and Kwargs already JSON and the fingerprint computed.
+// columns schedstore writes (queries/<dialect>/tasks.sql, CreateTask and
+// UpdateTask), with Args and Kwargs already JSON, the fingerprint computed
+// and the policies as stored (no "" or zero MaxCatchUp: the defaults).
 type rowValues struct {
 	ID, TaskName, ScheduleType, Schedule string
 	Args, Kwargs, Fingerprint            string
@@ -62,6 +64,10 @@ type rowValues struct {
 	MaxRetries                           int32
 	RetryDelayUS                         int64
 	Priority                             int32
+	// The task's policies (migration 000005).
+	MisfirePolicy, OverlapPolicy string
+	MaxCatchUp                   int32
+	MisfireGraceUS, JitterUS     int64
 }
 
 // baseline is the hand-written data layer of one dialect; R is its row.
@@ -76,8 +82,13 @@ type baseline[R any] interface {
 	seed(ctx context.Context, rows, dueEvery int) error
 	analyze(ctx context.Context) error
 	deleteCreated(ctx context.Context) (int64, error)
-	// toTask decodes a row as schedstore would, for TestBaselineAgrees.
-	toTask(r R) (*schedstore.Task, error)
+	// For TestBaselineAgrees: toRow maps a row to the shared form, every
+	// column schedstore maps (its Task method decodes it as schedstore
+	// would); readColumns is the column list the reads select, and
+	// starColumns the columns SELECT * returns on the database.
+	toRow(r R) taskrow.Row
+	readColumns() string
+	starColumns(ctx context.Context) ([]string, error)
 }
 
 // fixture is the data one dialect's benchmarks use, in both forms: tasks
@@ -146,11 +157,14 @@ func valuesOf(tb testing.TB, t *schedstore.Task) rowValues {
 	if def.Args != seedArgs || def.Kwargs != seedKwargs {
 		tb.Fatalf("canonical JSON changed: %s %s; update seedArgs and seedKwargs", def.Args, def.Kwargs)
 	}
+	misfire, maxCatchUp, overlap := taskrow.Policies(t)
 	return rowValues{
 		ID: t.ID, TaskName: t.TaskName, ScheduleType: string(t.ScheduleType), Schedule: t.Schedule,
 		Args: seedArgs, Kwargs: seedKwargs, Fingerprint: def.Fingerprint, Enabled: t.Enabled,
 		LastRunAt: t.LastRunAt, NextRunAt: t.NextRunAt, Description: t.Description,
 		MaxRetries: int32(t.MaxRetries), RetryDelayUS: t.RetryDelay.Microseconds(), Priority: int32(t.Priority),
+		MisfirePolicy: misfire, MaxCatchUp: maxCatchUp, MisfireGraceUS: t.MisfireGrace.Microseconds(),
+		OverlapPolicy: overlap, JitterUS: t.Jitter.Microseconds(),
 	}
 }
 

@@ -73,8 +73,11 @@
 //     definition is unique; ListDue returns the 100 due tasks.
 //
 // TestBaselineAgrees checks on a smaller table that each baseline reads the
-// same rows as schedstore, in the same order, and writes rows schedstore
-// reads back as its own.
+// same columns as schedstore (those SELECT * returns, in table order) and
+// the same rows, in the same order, also once a claim has set the lease and
+// attempt columns; and that it writes the same columns with the same
+// values (policies other than the defaults, the pause an enabling Update
+// ends), rows schedstore reads back as its own.
 //
 // # What the baseline does
 //
@@ -82,17 +85,24 @@
 // same operation: one statement with the same columns, through the same
 // pool, with the caller's arguments.
 //
-//   - Writes take Args and Kwargs as JSON text and the definition
-//     fingerprint already computed (as if the caller kept them), call
-//     time.Now for the timestamps and, for Create, uuid.NewV7 for the ID.
-//     The statements set the same columns as schedstore's, including the
-//     version bump and the ensure_sha256 reset of Update; they leave out
-//     only Update's optimistic-version predicate (schedstore is called
-//     with Version 0, for which it is always true).
-//   - Reads select the same 21 columns and scan them into plain variables
-//     of the driver's natural types. Args and Kwargs stay raw JSON text:
-//     they are not decoded into []any and map[string]any as schedstore
-//     decodes them, and SQLite's microsecond integers are not turned into
+//   - Writes take Args and Kwargs as JSON text, the definition fingerprint
+//     already computed and the policies as stored (as if the caller kept
+//     them), call time.Now for the timestamps and, for Create, uuid.NewV7
+//     for the ID. The statements set the same columns as schedstore's
+//     (queries/<dialect>/tasks.sql) with the same values: Create's 21,
+//     the five policy columns (misfire_policy, max_catch_up,
+//     misfire_grace_us, overlap_policy, jitter_us) included; Update's 23,
+//     with the version bump, the ensure_sha256 reset and the end of a
+//     pause (paused_at, pause_reason) when the task is enabled;
+//     UpdateRunTimes' 4. They leave out only Update's optimistic-version
+//     predicate (schedstore is called with Version 0, for which it is
+//     always true).
+//   - Reads select the 32 columns schedstore's SELECT * returns (the lease,
+//     the attempt columns a claim needs, the policies and the pause
+//     included), in the same order, and scan them into plain variables of
+//     the driver's natural types. Args and Kwargs stay raw JSON text: they
+//     are not decoded into []any and map[string]any as schedstore decodes
+//     them, and SQLite's microsecond integers are not turned into
 //     time.Time.
 //
 // So the ratio charges schedstore for all the Go work it does beyond that:

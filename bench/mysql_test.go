@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowrra/schedstore"
 	mysqladapter "github.com/flowrra/schedstore/adapter/mysql"
 	"github.com/flowrra/schedstore/internal/taskrow"
 	"github.com/flowrra/schedstore/internal/testdb"
@@ -27,6 +26,7 @@ func openMySQL(tb testing.TB) (*mysqladapter.Store, *mysqlBaseline) {
 }
 
 // mysqlRow is one row as a hand-written layer scans it: JSON stays text.
+// Every column of the table, in its order: what schedstore's reads return.
 type mysqlRow struct {
 	ID                               []byte // VARBINARY
 	TaskName, ScheduleType, Schedule string
@@ -42,22 +42,32 @@ type mysqlRow struct {
 	EnsureSHA256, LeaseOwner         sql.NullString
 	LeaseUntil                       sql.NullTime
 	LeaseToken                       int64
+	// The attempt count a claim keeps (migration 000003).
+	AttemptFor     sql.NullTime
+	Attempts       int32
+	FirstAttemptAt sql.NullTime
 	// The task's policies and pause (migration 000005).
-	MisfirePolicy, OverlapPolicy string
-	MaxCatchUp                   int32
-	MisfireGraceUS, JitterUS     int64
-	PausedAt                     sql.NullTime
-	PauseReason                  string
+	MisfirePolicy  string
+	MaxCatchUp     int32
+	MisfireGraceUS int64
+	OverlapPolicy  string
+	JitterUS       int64
+	PausedAt       sql.NullTime
+	PauseReason    string
+	// The kind of the occurrence attempt_for names (migration 000006).
+	AttemptKind sql.NullString
 }
 
 func (r *mysqlRow) dest() []any {
 	return []any{&r.ID, &r.TaskName, &r.ScheduleType, &r.Schedule, &r.Args, &r.Kwargs, &r.Fingerprint,
 		&r.Enabled, &r.LastRunAt, &r.NextRunAt, &r.CreatedAt, &r.UpdatedAt, &r.Description, &r.MaxRetries,
 		&r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner, &r.LeaseUntil, &r.LeaseToken,
-		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAt, &r.PauseReason}
+		&r.AttemptFor, &r.Attempts, &r.FirstAttemptAt,
+		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAt, &r.PauseReason,
+		&r.AttemptKind}
 }
 
-const mysqlColumns = pgColumns // the same names
+const mysqlColumns = pgColumns // the same names, in the same order
 
 type mysqlBaseline struct{ db *sql.DB }
 
@@ -73,11 +83,13 @@ func nullTime(t *time.Time) sql.NullTime {
 func (m *mysqlBaseline) create(ctx context.Context, v *rowValues) error {
 	_, err := m.db.ExecContext(ctx, `INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule,
 args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at,
-description, max_retries, retry_delay_us, priority)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+description, max_retries, retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us,
+overlap_policy, jitter_us)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Enabled,
 		nullTime(v.LastRunAt), nullTime(v.NextRunAt), v.CreatedAt, v.UpdatedAt, v.Description,
-		v.MaxRetries, v.RetryDelayUS, v.Priority)
+		v.MaxRetries, v.RetryDelayUS, v.Priority, v.MisfirePolicy, v.MaxCatchUp, v.MisfireGraceUS,
+		v.OverlapPolicy, v.JitterUS)
 	return err
 }
 
@@ -88,15 +100,21 @@ func (m *mysqlBaseline) get(ctx context.Context, id string) (mysqlRow, error) {
 }
 
 func (m *mysqlBaseline) update(ctx context.Context, v *rowValues) (int64, error) {
+	// MySQL assigns left to right: ensure_sha256 reads the old fingerprint,
+	// paused_at and pause_reason the new enabled.
 	res, err := m.db.ExecContext(ctx, `UPDATE scheduled_tasks SET task_name = ?, schedule_type = ?,
 schedule = ?, args = ?, kwargs = ?,
 ensure_sha256 = IF(definition_sha256 = ?, ensure_sha256, NULL), definition_sha256 = ?,
 enabled = ?, last_run_at = ?, next_run_at = ?, updated_at = ?, description = ?,
-max_retries = ?, retry_delay_us = ?, priority = ?, version = version + 1
+max_retries = ?, retry_delay_us = ?, priority = ?, misfire_policy = ?, max_catch_up = ?,
+misfire_grace_us = ?, overlap_policy = ?, jitter_us = ?,
+paused_at = IF(enabled, NULL, paused_at), pause_reason = IF(enabled, '', pause_reason),
+version = version + 1
 WHERE id = ?`,
 		v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Fingerprint, v.Enabled,
 		nullTime(v.LastRunAt), nullTime(v.NextRunAt), v.UpdatedAt, v.Description, v.MaxRetries,
-		v.RetryDelayUS, v.Priority, v.ID)
+		v.RetryDelayUS, v.Priority, v.MisfirePolicy, v.MaxCatchUp, v.MisfireGraceUS, v.OverlapPolicy,
+		v.JitterUS, v.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -189,7 +207,7 @@ func (m *mysqlBaseline) deleteCreated(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-func (m *mysqlBaseline) toTask(r mysqlRow) (*schedstore.Task, error) {
+func (m *mysqlBaseline) toRow(r mysqlRow) taskrow.Row {
 	ptr := func(t sql.NullTime) *time.Time {
 		if !t.Valid {
 			return nil
@@ -201,8 +219,21 @@ func (m *mysqlBaseline) toTask(r mysqlRow) (*schedstore.Task, error) {
 		Args: r.Args, Kwargs: r.Kwargs, Fingerprint: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: ptr(r.LastRunAt), NextRunAt: ptr(r.NextRunAt), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUS,
-		Priority: r.Priority, Version: r.Version,
+		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: r.LeaseOwner.String,
+		Attempts: r.Attempts, FirstAttemptAt: ptr(r.FirstAttemptAt),
 		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUS,
 		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUS, PausedAt: ptr(r.PausedAt), PauseReason: r.PauseReason,
-	}.Task()
+		AttemptFor: ptr(r.AttemptFor), AttemptKind: r.AttemptKind.String,
+	}
+}
+
+func (m *mysqlBaseline) readColumns() string { return mysqlColumns }
+
+func (m *mysqlBaseline) starColumns(ctx context.Context) ([]string, error) {
+	rows, err := m.db.QueryContext(ctx, `SELECT * FROM scheduled_tasks LIMIT 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return rows.Columns()
 }

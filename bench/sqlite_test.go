@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter/sqlite"
 	"github.com/flowrra/schedstore/internal/taskrow"
 	"github.com/flowrra/schedstore/internal/testdb"
@@ -26,7 +25,8 @@ func openSQLite(tb testing.TB) (*sqlite.Store, *sqliteBaseline) {
 }
 
 // sqliteRow is one row as a hand-written layer scans it: JSON stays text,
-// times stay Unix microseconds.
+// times stay Unix microseconds. Every column of the table, in its order:
+// what schedstore's reads return.
 type sqliteRow struct {
 	ID, TaskName, ScheduleType, Schedule string
 	Args, Kwargs, Fingerprint            string
@@ -41,27 +41,38 @@ type sqliteRow struct {
 	EnsureSHA256, LeaseOwner             *string
 	LeaseUntilUS                         *int64
 	LeaseToken                           int64
+	// The attempt count a claim keeps (migration 000003).
+	AttemptForUS     *int64
+	Attempts         int32
+	FirstAttemptAtUS *int64
 	// The task's policies and pause (migration 000005).
-	MisfirePolicy, OverlapPolicy string
-	MaxCatchUp                   int32
-	MisfireGraceUS, JitterUS     int64
-	PausedAtUS                   *int64
-	PauseReason                  string
+	MisfirePolicy  string
+	MaxCatchUp     int32
+	MisfireGraceUS int64
+	OverlapPolicy  string
+	JitterUS       int64
+	PausedAtUS     *int64
+	PauseReason    string
+	// The kind of the occurrence attempt_for_us names (migration 000006).
+	AttemptKind *string
 }
 
 func (r *sqliteRow) dest() []any {
 	return []any{&r.ID, &r.TaskName, &r.ScheduleType, &r.Schedule, &r.Args, &r.Kwargs, &r.Fingerprint,
 		&r.Enabled, &r.LastRunAtUS, &r.NextRunAtUS, &r.CreatedAtUS, &r.UpdatedAtUS, &r.Description,
 		&r.MaxRetries, &r.RetryDelayUS, &r.Priority, &r.Version, &r.EnsureSHA256, &r.LeaseOwner,
-		&r.LeaseUntilUS, &r.LeaseToken,
-		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAtUS, &r.PauseReason}
+		&r.LeaseUntilUS, &r.LeaseToken, &r.AttemptForUS, &r.Attempts, &r.FirstAttemptAtUS,
+		&r.MisfirePolicy, &r.MaxCatchUp, &r.MisfireGraceUS, &r.OverlapPolicy, &r.JitterUS, &r.PausedAtUS,
+		&r.PauseReason, &r.AttemptKind}
 }
 
-// sqliteColumns are the columns a task is read from (see pgColumns).
+// sqliteColumns are the 32 columns schedstore's reads return (see pgColumns).
 const sqliteColumns = `id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled,
 last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us,
 priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token,
-misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason`
+attempt_for_us, attempts, first_attempt_at_us,
+misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason,
+attempt_kind`
 
 type sqliteBaseline struct{ db *sql.DB }
 
@@ -78,11 +89,13 @@ func micros(t *time.Time) *int64 {
 func (s *sqliteBaseline) create(ctx context.Context, v *rowValues) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO scheduled_tasks (id, task_name, schedule_type, schedule,
 args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us,
-description, max_retries, retry_delay_us, priority)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
+description, max_retries, retry_delay_us, priority, misfire_policy, max_catch_up, misfire_grace_us,
+overlap_policy, jitter_us)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)`,
 		v.ID, v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Enabled,
 		micros(v.LastRunAt), micros(v.NextRunAt), v.CreatedAt.UnixMicro(), v.UpdatedAt.UnixMicro(),
-		v.Description, v.MaxRetries, v.RetryDelayUS, v.Priority)
+		v.Description, v.MaxRetries, v.RetryDelayUS, v.Priority, v.MisfirePolicy, v.MaxCatchUp,
+		v.MisfireGraceUS, v.OverlapPolicy, v.JitterUS)
 	return err
 }
 
@@ -97,11 +110,15 @@ func (s *sqliteBaseline) update(ctx context.Context, v *rowValues) (int64, error
 schedule = ?4, args = ?5, kwargs = ?6,
 ensure_sha256 = CASE WHEN definition_sha256 = ?7 THEN ensure_sha256 END, definition_sha256 = ?7,
 enabled = ?8, last_run_at_us = ?9, next_run_at_us = ?10, updated_at_us = ?11, description = ?12,
-max_retries = ?13, retry_delay_us = ?14, priority = ?15, version = version + 1
+max_retries = ?13, retry_delay_us = ?14, priority = ?15, misfire_policy = ?16, max_catch_up = ?17,
+misfire_grace_us = ?18, overlap_policy = ?19, jitter_us = ?20,
+paused_at_us = CASE WHEN ?8 = 1 THEN NULL ELSE paused_at_us END,
+pause_reason = CASE WHEN ?8 = 1 THEN '' ELSE pause_reason END, version = version + 1
 WHERE id = ?1`,
 		v.ID, v.TaskName, v.ScheduleType, v.Schedule, v.Args, v.Kwargs, v.Fingerprint, v.Enabled,
 		micros(v.LastRunAt), micros(v.NextRunAt), v.UpdatedAt.UnixMicro(), v.Description, v.MaxRetries,
-		v.RetryDelayUS, v.Priority)
+		v.RetryDelayUS, v.Priority, v.MisfirePolicy, v.MaxCatchUp, v.MisfireGraceUS, v.OverlapPolicy,
+		v.JitterUS)
 	if err != nil {
 		return 0, err
 	}
@@ -175,16 +192,29 @@ func (s *sqliteBaseline) deleteCreated(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-func (s *sqliteBaseline) toTask(r sqliteRow) (*schedstore.Task, error) {
+func (s *sqliteBaseline) toRow(r sqliteRow) taskrow.Row {
 	return taskrow.Row{
 		ID: r.ID, TaskName: r.TaskName, ScheduleType: r.ScheduleType, Schedule: r.Schedule,
 		Args: r.Args, Kwargs: r.Kwargs, Fingerprint: r.Fingerprint, Enabled: r.Enabled,
 		LastRunAt: taskrow.FromMicrosPtr(r.LastRunAtUS), NextRunAt: taskrow.FromMicrosPtr(r.NextRunAtUS),
 		CreatedAt: taskrow.FromMicros(r.CreatedAtUS), UpdatedAt: taskrow.FromMicros(r.UpdatedAtUS),
 		Description: r.Description, MaxRetries: r.MaxRetries, RetryDelayUS: r.RetryDelayUS,
-		Priority: r.Priority, Version: r.Version,
+		Priority: r.Priority, Version: r.Version, LeaseToken: r.LeaseToken, LeaseOwner: taskrow.Deref(r.LeaseOwner),
+		Attempts: r.Attempts, FirstAttemptAt: taskrow.FromMicrosPtr(r.FirstAttemptAtUS),
 		MisfirePolicy: r.MisfirePolicy, MaxCatchUp: r.MaxCatchUp, MisfireGraceUS: r.MisfireGraceUS,
 		OverlapPolicy: r.OverlapPolicy, JitterUS: r.JitterUS, PausedAt: taskrow.FromMicrosPtr(r.PausedAtUS),
 		PauseReason: r.PauseReason,
-	}.Task()
+		AttemptFor:  taskrow.FromMicrosPtr(r.AttemptForUS), AttemptKind: taskrow.Deref(r.AttemptKind),
+	}
+}
+
+func (s *sqliteBaseline) readColumns() string { return sqliteColumns }
+
+func (s *sqliteBaseline) starColumns(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM scheduled_tasks LIMIT 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return rows.Columns()
 }
