@@ -64,14 +64,20 @@
 //  4. open.go: Open and OpenDB; migrate.go: Migrate, NewMigrator,
 //     OpenMigrator over the driver's golang-migrate database driver.
 //  5. rows.go: toRow, createParams, updateParams, ensureParams, findParams,
-//     toFire: the generated rows and parameters to and from taskrow.Row.
+//     pageParams, firesParams, toFire: the generated rows and parameters
+//     to and from taskrow.Row.
 //  6. errors.go: kind, the driver's error codes as core.Kind.
-//  7. dialect.go: the generated alias (core.Generated over the generated
-//     types), newStore (core.Options: EnsureLooksUpFirst if an INSERT that
-//     checks the ensure key itself deadlocks), and the Dialect methods that
+//  7. dialect.go: the generated and ledger aliases (core.Generated and
+//     core.Ledger over the generated types), newStore (core.Calls: Retry
+//     if the database picks deadlock victims; core.Options:
+//     EnsureLooksUpFirst if an INSERT that checks the ensure key itself
+//     deadlocks, Close through core.CloseIf), and the Dialect methods that
 //     are queries with a dialect's own shape (UpdateRunTimes, DatabaseNow,
-//     ClaimDue, CompleteClaim, ReleaseClaim, EnsureTask, ListFires,
-//     PruneFires, NextDue, Close).
+//     ClaimClock, ClaimDue, CompleteClaims, RenewLeases, StartRetry,
+//     ReleaseClaim, SetPause, NextDue); requests.go: the queue of Trigger
+//     and Backfill (RequestCandidates, LeaseForRequest, QueueRequests,
+//     TakenOccurrences, NextRequest). Multi-statement calls on a
+//     database/sql driver run in core.InTx.
 //  8. store.go: Store embedding core.Handle of the handle type, and New.
 //  9. conformance_test.go: Run with NewURL (a fresh database per call, in
 //     internal/testdb), Open, NewMigrator, and, for a networked database,

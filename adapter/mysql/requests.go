@@ -12,7 +12,7 @@ import (
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
 	rows, err := d.q.RequestCandidates(ctx, mysqldb.RequestCandidatesParams{Now: now, Limit: limit})
-	return core.Candidates(rows, func(c mysqldb.RequestCandidatesRow) core.Candidate {
+	return taskrow.Map(rows, func(c mysqldb.RequestCandidatesRow) core.Candidate {
 		return core.Candidate{TaskID: string(c.TaskID), ScheduledFor: c.ScheduledFor, Kind: c.Kind}
 	}), interpret("claim requests", "", err)
 }

@@ -11,7 +11,7 @@ import (
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
 	rows, err := d.q.RequestCandidates(ctx, pgdb.RequestCandidatesParams{Now: now, MaxRequests: limit})
-	return core.Candidates(rows, func(c pgdb.RequestCandidatesRow) core.Candidate {
+	return taskrow.Map(rows, func(c pgdb.RequestCandidatesRow) core.Candidate {
 		return core.Candidate{TaskID: c.TaskID, ScheduledFor: c.ScheduledFor, Kind: c.Kind}
 	}), interpret("claim requests", "", err)
 }

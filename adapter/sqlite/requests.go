@@ -11,7 +11,7 @@ import (
 
 func (d *dialect) RequestCandidates(ctx context.Context, now time.Time, limit int32) ([]core.Candidate, error) {
 	rows, err := d.q.RequestCandidates(ctx, sqlitedb.RequestCandidatesParams{NowUs: taskrow.Micros(now), MaxRequests: int64(limit)})
-	return core.Candidates(rows, func(c sqlitedb.RequestCandidatesRow) core.Candidate {
+	return taskrow.Map(rows, func(c sqlitedb.RequestCandidatesRow) core.Candidate {
 		return core.Candidate{TaskID: c.TaskID, ScheduledFor: taskrow.FromMicros(c.ScheduledForUs), Kind: c.Kind}
 	}), interpret("claim requests", "", err)
 }

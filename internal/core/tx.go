@@ -36,12 +36,3 @@ func Held[R any](rows []R, held func(R) (id string, token int64)) map[string]int
 	}
 	return out
 }
-
-// Candidates maps the rows RequestCandidates returned to the shared form.
-func Candidates[R any](rows []R, candidate func(R) Candidate) []Candidate {
-	out := make([]Candidate, len(rows))
-	for i, r := range rows {
-		out[i] = candidate(r)
-	}
-	return out
-}

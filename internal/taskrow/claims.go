@@ -62,12 +62,15 @@ func checkOwner(owner string) error {
 }
 
 // RowsFrom maps a dialect's generated rows to Rows, in one allocation.
-func RowsFrom[R any](generated []R, toRow func(R) Row) []Row {
-	rows := make([]Row, len(generated))
+func RowsFrom[R any](generated []R, toRow func(R) Row) []Row { return Map(generated, toRow) }
+
+// Map maps a dialect's generated rows to the shared form, in one allocation.
+func Map[R, T any](generated []R, to func(R) T) []T {
+	out := make([]T, len(generated))
 	for i, g := range generated {
-		rows[i] = toRow(g)
+		out[i] = to(g)
 	}
-	return rows
+	return out
 }
 
 // Claims turns freshly leased rows into claims, in ListDue's order
