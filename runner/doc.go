@@ -11,14 +11,25 @@
 //     attempt in the database before anything runs. A task never has two
 //     occurrences in flight: its next one is computed when the running one
 //     is recorded, skipping the slots it overran.
-//   - Kept. While a job runs, and until its outcome is written, a lease
-//     keeper renews the leases of all the Runner's claims in one store call
-//     every quarter of the lease, each fenced by its token. A claim that
-//     another scheduler now holds, or that could not be renewed for three
-//     quarters of a lease (the database unreachable), has its job's context
-//     cancelled at once (an Exec command's process group is killed), and
-//     nothing is recorded for it. So Lease bounds how long a dead Runner's
-//     claims wait, not how long a job may take.
+//   - Prefetched. While a backlog of short jobs drains (the last claim
+//     came back full, and the slots came free again within a few claim
+//     round trips), a claim also takes up to Prefetch more (at most
+//     ClaimLimit in all), so that one durable claim feeds the slots several
+//     times over. Those wait in memory and start in the Store's order
+//     (requested first, then priority, next run, ID) as slots free. A
+//     Runner never holds more than its free slots plus Prefetch claims not
+//     yet started, and with jobs that are long against a claim round trip
+//     it does not prefetch at all: other Runners with free slots get the
+//     work instead. Prefetch < 0 turns it off.
+//   - Kept. While a job runs or waits for a slot, and until its outcome is
+//     written, a lease keeper renews the leases of all the Runner's claims
+//     in one store call every quarter of the lease, each fenced by its
+//     token. A claim that another scheduler now holds, or that could not
+//     be renewed for three quarters of a lease (the database unreachable),
+//     has its job's context cancelled at once (an Exec command's process
+//     group is killed), and nothing is recorded for it; a claim still
+//     waiting for a slot is dropped and never starts. So Lease bounds how
+//     long a dead Runner's claims wait, not how long a job may take.
 //   - Retried. A failed attempt (the handler's error, a non-zero exit, a
 //     Timeout) is run again after the task's RetryDelay, which stays the
 //     same between attempts, up to MaxRetries more times (MaxRetries=2: at
@@ -34,10 +45,14 @@
 //     leaves those occurrences to be claimed again when their leases end:
 //     delivery is at least once, and the ledger holds each occurrence once.
 //
-// Stopping: when Run's context ends, no new job starts; the jobs in flight
-// get ShutdownGrace to finish and are recorded; then their contexts are
-// cancelled and their claims handed back (Store.ReleaseClaim), attempts
-// still counted.
+// Stopping: when Run's context ends, no new job starts, and the claims
+// still waiting for a slot are handed back at once (Store.ReleaseClaim);
+// the jobs in flight get ShutdownGrace to finish and are recorded; then
+// their contexts are cancelled and their claims handed back too. A claim
+// handed back keeps the attempt it counted in the database, even one that
+// never started: the next claim of the occurrence counts on from it (a
+// task with MaxRetries 0 whose only attempt was counted so is recorded
+// failed by that next claim, as after a Runner that died holding it).
 //
 // Handlers: a Mux dispatches by task name, for services that register the
 // work they know; an occurrence whose task has no handler is recorded

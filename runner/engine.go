@@ -30,6 +30,7 @@ type engine struct {
 	log     *slog.Logger
 
 	slots     chan struct{} // one token per job in flight: a semaphore of Concurrency
+	prefetch  int           // the queue's bound (Runner.Prefetch); 0: a claim takes only free slots
 	wake      chan struct{} // a slot was freed or completions were recorded: look again
 	stopping  chan struct{} // closed when the engine stops: retry waits end
 	pollEvery time.Duration
@@ -41,6 +42,20 @@ type engine struct {
 	// after the shutdown grace.
 	jobCtx    context.Context
 	cancelJob context.CancelCauseFunc
+	// runCtx is the caller's: once it ends, no claim starts any more.
+	runCtx context.Context
+
+	// The claims taken and not started yet (prefetch.go), in the Store's
+	// order; each counts in jobs until it has run, was dropped, or was
+	// handed back. closed: stopping, the queue was handed back.
+	qmu    sync.Mutex
+	queue  []*heldClaim
+	closed bool
+
+	// The last claim, for mayPrefetch; only the claim loop uses them.
+	lastFull bool          // it got all it asked for
+	lastEnd  time.Time     // when it returned
+	lastTook time.Duration // its round trip
 
 	leases    *leaseKeeper
 	completer *completer
@@ -68,6 +83,13 @@ func (r *Runner) start(ctx context.Context) (*engine, error) {
 	if e.owner == "" {
 		e.owner = DefaultOwner()
 	}
+	switch {
+	case r.Prefetch == 0:
+		e.prefetch = DefaultPrefetch
+	case r.Prefetch > 0:
+		e.prefetch = r.Prefetch
+	}
+	e.runCtx = ctx
 	e.tel = newTelemetry(r)
 	e.store = e.tel.wrap(r.Store)
 	e.jobCtx, e.cancelJob = context.WithCancelCause(context.WithoutCancel(ctx))
@@ -95,25 +117,30 @@ func (e *engine) claimNow() time.Time {
 	return e.clock.Now()
 }
 
-// claim takes as many due occurrences as there are free slots (at most the
-// claim limit) and starts a job for each. It reports how many it asked for
-// and how many it got.
+// claim takes due occurrences, when a slot is free: as many as there are
+// free slots, or, when it may prefetch (prefetch.go), as many as the free
+// slots and the queue's free room; at most the claim limit either way. It
+// queues them and starts what the free slots allow. It reports how many
+// it asked for and how many it got.
 func (e *engine) claim(ctx context.Context) (want, got int, err error) {
 	e.gather(ctx)
-	want = min(cap(e.slots)-len(e.slots), e.limit)
-	if want <= 0 {
+	free, queued := e.room()
+	if free <= 0 {
 		return 0, 0, nil
+	}
+	want = min(free, e.limit)
+	if e.mayPrefetch() {
+		want = max(want, min(free+e.prefetch-queued, e.limit))
 	}
 	claimedAt := time.Now() // the local start of the lease: it is trusted from here
 	claims, err := e.store.ClaimDue(ctx, e.owner, e.claimNow(), e.lease, want)
+	e.lastEnd = time.Now()
+	e.lastTook = e.lastEnd.Sub(claimedAt)
+	e.lastFull = err == nil && len(claims) == want
 	if err != nil {
 		return want, 0, err
 	}
-	for _, c := range claims {
-		e.slots <- struct{}{} // never blocks: want <= free slots, and only this loop takes them
-		e.jobs.Add(1)
-		go e.runJob(c, claimedAt)
-	}
+	e.hold(claims, claimedAt)
 	return want, len(claims), nil
 }
 
@@ -121,7 +148,7 @@ func (e *engine) claim(ctx context.Context) (want, got int, err error) {
 // free. Jobs that end together (short jobs, a burst of due occurrences)
 // then share one claim, one round trip and one commit, instead of one
 // claim each as their slots free one by one. A due occurrence starts at
-// most this much later; nothing is claimed that has no free slot.
+// most this much later; nothing is claimed while no slot is free.
 const claimGather = 2 * time.Millisecond
 
 // gather waits, while some slots are free but fewer than a whole claim,
@@ -271,6 +298,7 @@ func (e *engine) waitJobs(ctx context.Context) {
 	case <-ctx.Done():
 	}
 	e.stopOnce.Do(func() { close(e.stopping) })
+	e.handBackQueued()
 	if n := len(e.slots); n > 0 {
 		e.log.Info("stopping: waiting for jobs in flight", "jobs", n, "grace", e.grace)
 	}

@@ -17,24 +17,27 @@ var errLeaseLost = fmt.Errorf("runner: %w", schedstore.ErrLeaseLost)
 
 // runJob runs a claimed occurrence to its end: attempts and retries, then
 // the completion handed to the completer. Its slot is freed as soon as no
-// attempt can start any more; the claim stays leased (and renewed) until
-// the completion is recorded, so the task's next occurrence cannot start
-// before this one is recorded.
-func (e *engine) runJob(c schedstore.Claim, claimedAt time.Time) {
+// attempt can start any more (the next queued claim may take it); the
+// claim stays leased (and renewed) until the completion is recorded, so
+// the task's next occurrence cannot start before this one is recorded.
+func (e *engine) runJob(h *heldClaim) {
 	defer e.jobs.Done()
 	freed := false
 	free := func() {
 		if !freed {
 			freed = true
 			<-e.slots
+			e.qmu.Lock()
+			e.dispatchLocked()
+			e.qmu.Unlock()
 			e.signal()
 		}
 	}
 	defer free()
+	defer h.cancel(nil)
 
-	ctx, cancel := context.WithCancelCause(e.jobCtx)
-	defer cancel(nil)
-	lease := e.leases.add(c, claimedAt, cancel)
+	ctx, lease := h.ctx, h.lease
+	c := lease.claim()
 	log := e.log.With("id", c.Task.ID, "task", c.Task.TaskName, "scheduled_for", c.ScheduledFor.UTC())
 
 	done, outcome := e.attempts(ctx, lease, log)
@@ -47,11 +50,7 @@ func (e *engine) runJob(c schedstore.Claim, claimedAt time.Time) {
 	case outcomeHandBack:
 		// Stopping: the occurrence goes back, its attempts counted, for
 		// another scheduler (or this one, restarted) to go on with.
-		err := e.store.ReleaseClaim(context.WithoutCancel(ctx), lease.claim())
-		e.leases.remove(lease)
-		if err != nil && !errors.Is(err, schedstore.ErrLeaseLost) && !errors.Is(err, schedstore.ErrNotFound) {
-			log.Error("handing the claim back failed; it is free again when its lease ends", "err", err)
-		}
+		e.release(h)
 	case outcomeDone:
 		e.completer.submit(done, func(err error) {
 			e.leases.remove(lease)

@@ -25,6 +25,14 @@ func (h *heldLease) claim() schedstore.Claim {
 	return h.c
 }
 
+// trusted reports whether the lease is still within its trusted window at
+// now (local monotonic clock).
+func (h *heldLease) trusted(now time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return !now.After(h.trustedUntil)
+}
+
 func (h *heldLease) update(c schedstore.Claim) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -22,6 +22,7 @@ const (
 	DefaultMaxSleep      = time.Minute
 	DefaultShutdownGrace = 30 * time.Second
 	DefaultPollInterval  = time.Second
+	DefaultPrefetch      = 32
 )
 
 // Runner fires the due occurrences of a Store's tasks through a Handler.
@@ -52,8 +53,18 @@ type Runner struct {
 	// long a job may take.
 	Lease time.Duration
 	// ClaimLimit bounds the occurrences one claim takes (default
-	// DefaultClaimLimit); a claim never takes more than the free slots.
+	// DefaultClaimLimit). A claim takes at most the free slots, plus room
+	// in the prefetch queue when it may prefetch (see Prefetch).
 	ClaimLimit int
+	// Prefetch bounds the claimed occurrences that wait in memory for a
+	// slot (default DefaultPrefetch; negative: none, a claim never takes
+	// more than the free slots). A Runner prefetches only while it is
+	// draining a backlog of short jobs: when its last claim came back
+	// full and its slots came free again within a few claim round trips.
+	// Queued claims start in the Store's order as slots free, are renewed
+	// like running ones, are dropped unstarted if their lease is lost,
+	// and are handed back at once when Run's context ends.
+	Prefetch int
 	// MaxSleep bounds every sleep (default DefaultMaxSleep), so tasks that
 	// another process adds or changes are seen within that time.
 	MaxSleep time.Duration
@@ -79,6 +90,10 @@ type Runner struct {
 	// (fires, lag, duration, missed, skipped). Off by default: its values
 	// grow with the number of tasks.
 	MetricTaskNames bool
+
+	// prefetchAlways lets every claim prefetch (tests of the queue, which
+	// must not depend on how fast a database answers).
+	prefetchAlways bool
 }
 
 // DefaultOwner names this process in leases and the fire ledger: host:pid.
@@ -92,9 +107,10 @@ func DefaultOwner() string {
 
 // Run fires due occurrences until ctx ends, sleeping until the next run
 // time (at most MaxSleep) when nothing is due and a slot is free. When ctx
-// ends it claims nothing more, gives the jobs in flight ShutdownGrace to
-// finish and records them, cancels the rest and hands their claims back,
-// then returns nil. Store errors are logged and retried with a growing
+// ends it claims and starts nothing more, hands back at once the claims
+// still waiting for a slot (Prefetch), gives the jobs in flight
+// ShutdownGrace to finish and records them, cancels the rest and hands
+// their claims back, then returns nil. Store errors are logged and retried with a growing
 // delay, never returned: a scheduler should outlive a database restart.
 func (r *Runner) Run(ctx context.Context) error {
 	e, err := r.start(ctx)
