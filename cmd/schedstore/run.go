@@ -32,6 +32,9 @@ stopped (--timeout, a lost claim, the end of --shutdown-grace) the whole group
 gets SIGTERM, then SIGKILL 2 s later.
 
 Up to --concurrency occurrences run at once; a task never has two in flight.
+While a backlog of short jobs drains, a claim also takes up to --prefetch more,
+which wait in memory and start in order as slots free (0: claim only for free
+slots).
 A failed attempt (non-zero exit, --timeout) is tried again after the task's
 retry delay, up to its max retries; the count is kept in the database, so
 another scheduler goes on with it if this one dies. Each occurrence is
@@ -44,9 +47,9 @@ another scheduler, not how long a job may take. A scheduler that cannot renew
 a claim (another took it, or the database was unreachable for most of a
 lease) stops that job and records nothing for it.
 
-SIGINT or SIGTERM: no new job starts; jobs in flight get --shutdown-grace to
-finish and are recorded; then they are stopped and their claims handed back;
-exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
+SIGINT or SIGTERM: no new job starts, and claims still waiting for a slot are
+handed back at once; jobs in flight get --shutdown-grace to finish and are
+recorded; then they are stopped and their claims handed back; exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
 		Example: `  schedstore run
   schedstore run --owner web-1 --concurrency 20    # one of several schedulers
   schedstore run --once                            # e.g. from a system crontab
@@ -64,6 +67,7 @@ exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
 	c.Flags().StringVar(&r.Owner, "owner", runner.DefaultOwner(), "this scheduler's name in leases and the fire ledger")
 	c.Flags().DurationVar(&r.Lease, "lease", runner.DefaultLease, "how long a dead scheduler's claims wait for another (renewed while a job runs)")
 	c.Flags().IntVar(&r.ClaimLimit, "claim-limit", runner.DefaultClaimLimit, "occurrences claimed per pass, at most")
+	c.Flags().IntVar(&r.Prefetch, "prefetch", runner.DefaultPrefetch, "claimed occurrences that may wait for a free slot while a backlog drains (0: none)")
 	obs.register(c)
 	c.RunE = a.action(func(ctx context.Context, _ []string) error {
 		if r.MaxSleep <= 0 {
@@ -72,8 +76,11 @@ exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
 		if r.Lease <= 0 || r.ClaimLimit <= 0 || r.Concurrency <= 0 || r.Owner == "" {
 			return usagef("--lease, --claim-limit and --concurrency must be positive and --owner non-empty")
 		}
-		if r.Timeout < 0 || r.ShutdownGrace < 0 {
-			return usagef("--timeout and --shutdown-grace must not be negative")
+		if r.Timeout < 0 || r.ShutdownGrace < 0 || r.Prefetch < 0 {
+			return usagef("--timeout, --shutdown-grace and --prefetch must not be negative")
+		}
+		if r.Prefetch == 0 {
+			r.Prefetch = -1 // the Runner's "off"; its 0 is the default
 		}
 		logger, err := obs.logger(a)
 		if err != nil {
