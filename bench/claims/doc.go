@@ -20,8 +20,11 @@
 // connecting are not counted. fires/s = backlog / that time.
 //
 //   - ours: the real engine, a runner.Runner with its defaults
-//     (Concurrency 10, Lease 30 s, ClaimLimit 32: a claim takes at most the
-//     free slots) and a trivial handler, on the worker's own Store: it
+//     (Concurrency 10, Lease 30 s, ClaimLimit 32, Prefetch 32: while the
+//     backlog drains a claim takes up to 32, the jobs beyond the free slots
+//     waiting in memory) and a trivial handler, on the worker's own Store
+//     (ours-noprefetch, on request: Prefetch off, a claim takes at most the
+//     free slots): it
 //     claims, runs, renews and records completions in batches exactly as
 //     `schedstore run` does. The worker stops it once no claim is in
 //     flight, every claim it made is recorded, and nothing is claimable.

@@ -29,6 +29,7 @@ const (
 	envReps    = "SCHEDSTORE_BENCH_CLAIMS_REPS"    // runs per cell (default defaultReps)
 	envDBs     = "SCHEDSTORE_BENCH_CLAIMS_DBS"     // comma-separated target names (default defaultTargets)
 	envOut     = "SCHEDSTORE_BENCH_CLAIMS_OUT"     // also write the Markdown tables to this file
+	envImpls   = "SCHEDSTORE_BENCH_CLAIMS_IMPLS"   // comma-separated implementations (default defaultImpls)
 )
 
 // defaultBacklog keeps a full run (3 databases x 3 process counts x 2
@@ -40,6 +41,7 @@ const (
 	defaultBacklog = 5000
 	defaultReps    = 3
 	defaultTargets = "postgres,mysql,sqlite"
+	defaultImpls   = implOurs + "," + implBaseline
 	runTimeout     = 3 * time.Minute // one run, set-up to checks; MySQL at 4 processes is the slowest
 	readyTimeout   = time.Minute     // a worker's start-up and connecting
 )
@@ -117,6 +119,14 @@ func TestClaimThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var impls []string
+	for name := range strings.SplitSeq(cmp.Or(os.Getenv(envImpls), defaultImpls), ",") {
+		name = strings.TrimSpace(name)
+		if name != implOurs && name != implOursNoPrefetch && name != implBaseline {
+			t.Fatalf("%s: unknown implementation %q (want %s, %s or %s)", envImpls, name, implOurs, implOursNoPrefetch, implBaseline)
+		}
+		impls = append(impls, name)
+	}
 	var tgs []target
 	for name := range strings.SplitSeq(cmp.Or(os.Getenv(envDBs), defaultTargets), ",") {
 		i := slices.IndexFunc(targets, func(tg target) bool { return tg.name == strings.TrimSpace(name) })
@@ -140,15 +150,20 @@ func TestClaimThroughput(t *testing.T) {
 					if results[tg.name] == nil {
 						results[tg.name] = map[cell][]runResult{}
 					}
-					measure(t, tg, rows, rep, results[tg.name])
+					measure(t, tg, impls, rows, rep, results[tg.name])
 				})
 			}
 		})
 	}
 	var report strings.Builder
 	for _, tg := range tgs {
-		if results[tg.name] != nil { // nil: skipped (no server configured)
-			report.WriteString(table(tg.name, backlog, reps, results[tg.name]) + "\n")
+		if results[tg.name] == nil { // skipped (no server configured)
+			continue
+		}
+		for _, impl := range impls {
+			if impl != implBaseline {
+				report.WriteString(table(tg.name, impl, backlog, reps, results[tg.name]) + "\n")
+			}
 		}
 	}
 	if report.Len() > 0 {
@@ -195,9 +210,10 @@ func (r runResult) busiest() float64 {
 }
 
 // measure runs repetition rep of every cell of tg, adding to results.
-func measure(t *testing.T, tg target, rows []seedRow, rep int, results map[cell][]runResult) {
+// Odd repetitions run the implementations in reverse order.
+func measure(t *testing.T, tg target, impls []string, rows []seedRow, rep int, results map[cell][]runResult) {
 	for _, procs := range procCounts {
-		impls := []string{implOurs, implBaseline}
+		impls := slices.Clone(impls)
 		if rep%2 == 1 {
 			slices.Reverse(impls)
 		}
@@ -309,7 +325,7 @@ func runOnce(t *testing.T, tg target, impl string, procs int, rows []seedRow) ru
 		}
 		server = "; server-wide:" + server
 	}
-	if impl == implOurs {
+	if impl != implBaseline {
 		var claimMS, nextMS, completeMS []int64
 		var nexts, batches []int
 		for _, s := range stats {
@@ -372,8 +388,9 @@ func checkRun(t *testing.T, ctx context.Context, h handle, impl string, backlog 
 	}
 }
 
-// table renders the medians of one target as Markdown.
-func table(name string, backlog, reps int, results map[cell][]runResult) string {
+// table renders the medians of one target as Markdown: ours (an
+// implementation other than the baseline) beside the baseline.
+func table(name, ours string, backlog, reps int, results map[cell][]runResult) string {
 	med := func(c cell) (runResult, float64, float64, bool) {
 		rs := slices.Clone(results[c])
 		if len(rs) == 0 {
@@ -385,12 +402,12 @@ func table(name string, backlog, reps int, results map[cell][]runResult) string 
 		return rs[(len(rs)-1)/2], rs[0].rate(), rs[len(rs)-1].rate(), true
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#### %s: backlog %d, median of %d runs [min–max]\n\n", name, backlog, reps)
+	fmt.Fprintf(&b, "#### %s, %s: backlog %d, median of %d runs [min–max]\n\n", name, ours, backlog, reps)
 	b.WriteString("| procs | ours fires/s | baseline fires/s | ours/baseline | ours scaling | baseline scaling | empty claims ours / baseline | busiest worker ours / baseline |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	one := map[string]float64{}
 	for _, procs := range procCounts {
-		o, olo, ohi, okO := med(cell{implOurs, procs})
+		o, olo, ohi, okO := med(cell{ours, procs})
 		bl, blo, bhi, okB := med(cell{implBaseline, procs})
 		if procs == 1 {
 			one[implOurs], one[implBaseline] = o.rate(), bl.rate()

@@ -22,7 +22,7 @@ import (
 // The environment of a worker process. envWorker is how TestMain knows it
 // is one: the parent sets it, `go test` never does.
 const (
-	envWorker = "SCHEDSTORE_CLAIMS_WORKER" // implOurs or implBaseline
+	envWorker = "SCHEDSTORE_CLAIMS_WORKER" // implOurs, implOursNoPrefetch or implBaseline
 	envURL    = "SCHEDSTORE_CLAIMS_URL"    // the database, schedstore_migrate=false
 	envOwner  = "SCHEDSTORE_CLAIMS_OWNER"  // lease owner and ledger owner
 	envLimit  = "SCHEDSTORE_CLAIMS_LIMIT"  // occurrences per claim
@@ -34,6 +34,10 @@ const (
 const (
 	implOurs     = "ours"
 	implBaseline = "baseline"
+	// implOursNoPrefetch is ours with Runner.Prefetch off: a claim takes
+	// at most the free slots, as before prefetching (the "before" of
+	// README.md's prefetch table, measured in the same run).
+	implOursNoPrefetch = "ours-noprefetch"
 )
 
 // lease is the runner's default: far longer than a run, so no lease can
@@ -102,8 +106,8 @@ func runWorker(impl string, in io.Reader, out io.Writer) error {
 	if err != nil || limit < 1 {
 		return fmt.Errorf("%s=%q: want a positive integer", envLimit, os.Getenv(envLimit))
 	}
-	if impl != implOurs && impl != implBaseline {
-		return fmt.Errorf("%s=%q: want %s or %s", envWorker, impl, implOurs, implBaseline)
+	if impl != implOurs && impl != implOursNoPrefetch && impl != implBaseline {
+		return fmt.Errorf("%s=%q: want %s, %s or %s", envWorker, impl, implOurs, implOursNoPrefetch, implBaseline)
 	}
 	// No deadline of its own: the parent kills a worker that overruns.
 	ctx := context.Background()
@@ -138,9 +142,12 @@ func runWorker(impl string, in io.Reader, out io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	if impl == implOurs {
-		err = drainOurs(ctx, h, owner, limit, &st)
-	} else {
+	switch impl {
+	case implOurs:
+		err = drainOurs(ctx, h, owner, 0, &st)
+	case implOursNoPrefetch:
+		err = drainOurs(ctx, h, owner, -1, &st)
+	default:
 		err = drainBaseline(ctx, h, limit, &st)
 	}
 	if err != nil {
@@ -151,13 +158,14 @@ func runWorker(impl string, in io.Reader, out io.Writer) error {
 }
 
 // drainOurs runs the real engine: a runner.Runner with its defaults
-// (Concurrency 10, Lease 30 s, ClaimLimit 32, so a claim takes at most the
-// free slots) and a trivial handler, on this process's Store, wrapped to
-// count what the engine asks of it. The drain is over when no claim is in
+// (Concurrency 10, Lease 30 s, ClaimLimit 32, Prefetch 32 unless prefetch
+// is -1: off, so a claim takes at most the free slots) and a trivial
+// handler, on this process's Store, wrapped to count what the engine asks
+// of it. The drain is over when no claim is in
 // flight, every occurrence this runner claimed is recorded, and a plain
 // read finds nothing left to claim; then Run is stopped, which writes what
 // the completer still holds (none: the count says so) and returns.
-func drainOurs(ctx context.Context, h handle, owner string, _ int, st *workerStats) error {
+func drainOurs(ctx context.Context, h handle, owner string, prefetch int, st *workerStats) error {
 	cs := &countingStore{Store: h.store()}
 	var fired atomic.Int64
 	r := &runner.Runner{
@@ -166,7 +174,8 @@ func drainOurs(ctx context.Context, h handle, owner string, _ int, st *workerSta
 			fired.Add(1)
 			return nil
 		}),
-		Owner: owner,
+		Owner:    owner,
+		Prefetch: prefetch,
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
