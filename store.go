@@ -96,8 +96,24 @@ type Store interface {
 	// ReleaseClaim gives the lease back without recording anything
 	// (graceful shutdown): the occurrence is claimable again at once, and
 	// the attempt the claim started stays counted. ErrLeaseLost if the
-	// token is no longer current.
+	// token is no longer current. For a claim whose attempt never ran, use
+	// ReturnClaim.
 	ReleaseClaim(ctx context.Context, c Claim) error
+	// ReturnClaim hands back a claim whose attempt never started (one a
+	// scheduler held queued, or was about to start, when it stopped): it
+	// gives the lease back as ReleaseClaim does and also uncounts the
+	// attempt the claim counted, the last one counted for its occurrence
+	// (c.Attempt for c as ClaimDue or StartRetry returned it), so the next
+	// claim of the occurrence is attempt c.Attempt again, not c.Attempt+1.
+	// A returned attempt 1 leaves the task as if never attempted: the next
+	// claim is attempt 1 with its own FirstAttemptAt. A returned Trigger or
+	// Backfill claim leaves its request queued, claimable again as the same
+	// attempt. Nothing is recorded. ErrLeaseLost, with nothing changed, if
+	// the token is no longer current (or c.ScheduledFor is not the
+	// occurrence the lease is for, as for StartRetry). Returning a claim
+	// whose attempt did run would let the occurrence run once more than
+	// MaxRetries allows: for that, use ReleaseClaim.
+	ReturnClaim(ctx context.Context, c Claim) error
 	// Ensure creates t unless a task with the same definition (TaskName,
 	// ScheduleType, Schedule, Args, Kwargs) exists, and returns the stored
 	// task and whether it was created. Concurrent Ensure calls with one

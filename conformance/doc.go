@@ -29,8 +29,8 @@
 //     once warmed up and logs a table of the counts (count with a
 //     [RoundTripCounter]).
 //   - store_*: the store area: leased claims and their fencing tokens,
-//     CompleteClaim and ReleaseClaim, the fire ledger, Ensure and the
-//     Version rules around them. Its tests pass ClaimDue an explicit
+//     CompleteClaim, ReleaseClaim and ReturnClaim, the fire ledger, Ensure
+//     and the Version rules around them. Its tests pass ClaimDue an explicit
 //     clock, so leases end exactly where a test says; one test covers the
 //     database clock (a zero now).
 //   - model_*: the model area makes thousands of random calls (2000, or
@@ -74,10 +74,10 @@
 //     deadlocks, Close through core.CloseIf), and the Dialect methods that
 //     are queries with a dialect's own shape (UpdateRunTimes, DatabaseNow,
 //     ClaimClock, ClaimDue, CompleteClaims, RenewLeases, StartRetry,
-//     ReleaseClaim, SetPause, NextDue); requests.go: the queue of Trigger
-//     and Backfill (RequestCandidates, LeaseForRequest, QueueRequests,
-//     TakenOccurrences, NextRequest). Multi-statement calls on a
-//     database/sql driver run in core.InTx.
+//     ReleaseClaim, ReturnClaim, SetPause, NextDue); requests.go: the
+//     queue of Trigger and Backfill (RequestCandidates, LeaseForRequest,
+//     QueueRequests, TakenOccurrences, NextRequest). Multi-statement calls
+//     on a database/sql driver run in core.InTx.
 //  8. store.go: Store embedding core.Handle of the handle type, and New.
 //  9. conformance_test.go: Run with NewURL (a fresh database per call, in
 //     internal/testdb), Open, NewMigrator, and, for a networked database,

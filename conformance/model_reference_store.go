@@ -216,6 +216,32 @@ func (m *model) ReleaseClaim(ctx context.Context, c schedstore.Claim) error {
 	return taskrow.CompletionResult(c, ok, true)
 }
 
+func (m *model) ReturnClaim(ctx context.Context, c schedstore.Claim) error {
+	if err := m.enter(ctx); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	if err := taskrow.CheckClaim(c); err != nil {
+		return err
+	}
+	// Fenced as StartRetry is: the token and the occurrence.
+	r, ok := m.holds(c)
+	ok = ok && r.AttemptFor != nil && r.AttemptFor.Equal(taskrow.Time(c.ScheduledFor))
+	if !ok {
+		return taskrow.CompletionResult(c, false, true)
+	}
+	r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+	// The attempt the claim counted is uncounted; attempt 1 leaves the row
+	// as never attempted, so no completed-request marker either.
+	if r.Attempts > 1 {
+		r.Attempts--
+	} else {
+		r.Attempts, r.AttemptFor, r.FirstAttemptAt, r.AttemptKind = 0, nil, nil, ""
+	}
+	m.rows[r.ID] = r
+	return nil
+}
+
 func (m *model) Ensure(ctx context.Context, t *schedstore.Task) (*schedstore.Task, bool, error) {
 	if err := m.enter(ctx); err != nil {
 		return nil, false, err

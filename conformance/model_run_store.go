@@ -45,8 +45,10 @@ func (r *modelRun) randomStoreCall() {
 		r.renewClaims()
 	case x < 63:
 		r.startRetry()
-	case x < 70:
+	case x < 67:
 		r.releaseClaim()
+	case x < 72:
+		r.returnClaim()
 	case x < 80:
 		r.ensure()
 	case x < 85:
@@ -281,6 +283,28 @@ func (r *modelRun) releaseClaim() {
 	errB := r.st.ReleaseClaim(r.t.Context(), p.b)
 	errM := r.m.ReleaseClaim(r.t.Context(), p.m)
 	r.sameErr("ReleaseClaim", errB, errM)
+}
+
+// returnClaim hands a claim back uncounted; now and then with an
+// occurrence the lease is not for, which changes nothing.
+func (r *modelRun) returnClaim() {
+	p, ok := r.takeClaim()
+	if !ok {
+		r.claimDue()
+		return
+	}
+	kept := p
+	if r.rng.IntN(8) == 0 {
+		p.b.ScheduledFor = p.b.ScheduledFor.Add(time.Second)
+		p.m.ScheduledFor = p.b.ScheduledFor
+	}
+	r.note("ReturnClaim(%q of %q at %v, token %d, attempt %d)", p.b.Owner, p.b.Task.ID, p.b.ScheduledFor, p.b.Token, p.b.Attempt)
+	errB := r.st.ReturnClaim(r.t.Context(), p.b)
+	errM := r.m.ReturnClaim(r.t.Context(), p.m)
+	r.sameErr("ReturnClaim", errB, errM)
+	if errB != nil {
+		r.claims = append(r.claims, kept) // unchanged: still live, or still stale
+	}
 }
 
 // dropClaims forgets the claims of a deleted task: a new row with its ID

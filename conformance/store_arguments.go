@@ -47,6 +47,7 @@ func testStoreArguments(t *testing.T, s *suite) {
 		wantIs(t, "CompleteClaim with a nil Task", st.CompleteClaim(t.Context(), bare, at(base.Add(time.Hour))),
 			schedstore.ErrInvalidTask)
 		wantIs(t, "ReleaseClaim with a nil Task", st.ReleaseClaim(t.Context(), bare), schedstore.ErrInvalidTask)
+		wantIs(t, "ReturnClaim with a nil Task", st.ReturnClaim(t.Context(), bare), schedstore.ErrInvalidTask)
 		wantNoFires(t, st, "after the rejected CompleteClaim", "job")
 		// The claim itself is intact.
 		mustComplete(t, st, c, nil)

@@ -12,11 +12,13 @@ import (
 )
 
 // testEngine asserts the Store calls of the firing engine: attempt
-// counting, RenewClaims, StartRetry and CompleteClaims with outcomes.
+// counting, RenewClaims, StartRetry, ReturnClaim (store_engine_return.go)
+// and CompleteClaims with outcomes.
 // Claims are made at past (due on every clock), so that a lease renewed
 // on the database's clock ends after them, and a first attempt is before
 // any completion.
 func testEngine(t *testing.T, s *suite) {
+	testEngineReturn(t, s)
 	s.storeLeaf(t, "attempts_across_release", func(t *testing.T, st schedstore.Store) {
 		mustCreate(t, st, dueTask("job", 0, at(past)))
 		first := mustClaimOne(t, st, "worker-a", past, "job")

@@ -30,6 +30,9 @@ func storeMethods() []storeCall {
 		{"ReleaseClaim", func(ctx context.Context, st schedstore.Store, c schedstore.Claim) error {
 			return st.ReleaseClaim(ctx, c)
 		}},
+		{"ReturnClaim", func(ctx context.Context, st schedstore.Store, c schedstore.Claim) error {
+			return st.ReturnClaim(ctx, c)
+		}},
 		{"Ensure", func(ctx context.Context, st schedstore.Store, _ schedstore.Claim) error {
 			_, _, err := st.Ensure(ctx, taskWith("", setName("ensured")))
 			return err

@@ -211,6 +211,16 @@ func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, e
 	return n > 0, interpret("release claim", c.Task.ID, err)
 }
 
+// ReturnClaim: as ReleaseClaim, clearing lease_owner changes any row that
+// matched. A deadlock reruns it.
+func (d *dialect) ReturnClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	at := taskrow.Time(c.ScheduledFor)
+	p := mysqldb.ReturnClaimParams{ID: []byte(c.Task.ID), LeaseToken: c.Token,
+		Owner: sql.NullString{String: c.Owner, Valid: true}, ScheduledFor: nullTime(&at)}
+	n, err := again(ctx, func() (int64, error) { return d.q.ReturnClaim(ctx, p) })
+	return n > 0, interpret("return claim", c.Task.ID, err)
+}
+
 // SetPause is one statement, version-checked (version = version + 1
 // changes every matched row, so a match counts as affected). A deadlock
 // reruns it.

@@ -124,6 +124,12 @@ func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, e
 	return n > 0, interpret("release claim", c.Task.ID, err)
 }
 
+func (d *dialect) ReturnClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	n, err := d.q.ReturnClaim(ctx, pgdb.ReturnClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+		ScheduledFor: taskrow.Time(c.ScheduledFor)})
+	return n > 0, interpret("return claim", c.Task.ID, err)
+}
+
 // SetPause is one statement, version-checked.
 func (d *dialect) SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (int64, error) {
 	n, err := d.q.SetTaskPause(ctx, pgdb.SetTaskPauseParams{ID: id, Enabled: p.Enabled, NextRunAt: p.NextRunAt,

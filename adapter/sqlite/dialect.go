@@ -122,6 +122,13 @@ func (d *dialect) ReleaseClaim(ctx context.Context, c schedstore.Claim) (bool, e
 	return n > 0, interpret("release claim", c.Task.ID, err)
 }
 
+func (d *dialect) ReturnClaim(ctx context.Context, c schedstore.Claim) (bool, error) {
+	at := taskrow.Micros(c.ScheduledFor)
+	n, err := d.q.ReturnClaim(ctx, sqlitedb.ReturnClaimParams{ID: c.Task.ID, LeaseToken: c.Token, Owner: &c.Owner,
+		ScheduledForUs: &at})
+	return n > 0, interpret("return claim", c.Task.ID, err)
+}
+
 // SetPause is one statement, version-checked.
 func (d *dialect) SetPause(ctx context.Context, id string, p taskrow.PauseState, expectedVersion int64) (int64, error) {
 	n, err := d.q.SetTaskPause(ctx, sqlitedb.SetTaskPauseParams{ID: id, Enabled: boolInt(p.Enabled),

@@ -528,6 +528,45 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) (int64
 	return result.RowsAffected()
 }
 
+const returnClaim = `-- name: ReturnClaim :execrows
+UPDATE scheduled_tasks
+SET lease_owner = NULL, lease_until = NULL,
+    first_attempt_at = CASE WHEN attempts > 1 THEN first_attempt_at END,
+    attempt_kind = CASE WHEN attempts > 1 THEN attempt_kind END,
+    attempt_for = CASE WHEN attempts > 1 THEN attempt_for END,
+    attempts = CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END
+WHERE id = ? AND lease_token = ? AND lease_owner = ?
+  AND attempt_for = ?
+`
+
+type ReturnClaimParams struct {
+	ID           []byte
+	LeaseToken   int64
+	Owner        sql.NullString
+	ScheduledFor sql.NullTime
+}
+
+// Gives back the lease of a claim whose attempt never started (queued, then handed back on
+// stop) and uncounts that attempt: the next claim of the occurrence is the same attempt again.
+// Returning attempt 1 leaves the row as never attempted (attempts 0, no attempt_for,
+// first_attempt_at or attempt_kind), so the next claim starts at attempt 1 with its own first
+// attempt time, and a returned request is claimable again (no completed-request marker); its
+// request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
+// MySQL assigns left to right, each seeing the ones before it: attempts must come last, so
+// that every CASE reads the count the claim left.
+func (q *Queries) ReturnClaim(ctx context.Context, arg ReturnClaimParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, returnClaim,
+		arg.ID,
+		arg.LeaseToken,
+		arg.Owner,
+		arg.ScheduledFor,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const selectDueForClaim = `-- name: SelectDueForClaim :many
 SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at, next_run_at, created_at, updated_at, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until, lease_token, attempt_for, attempts, first_attempt_at, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at, pause_reason, attempt_kind FROM scheduled_tasks
 WHERE enabled = TRUE AND priority IN (/*SLICE:priorities*/?) AND next_run_at <= ?

@@ -493,6 +493,44 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) ([]Ren
 	return items, nil
 }
 
+const returnClaim = `-- name: ReturnClaim :execrows
+UPDATE scheduled_tasks
+SET lease_owner = NULL, lease_until = NULL,
+    first_attempt_at = CASE WHEN attempts > 1 THEN first_attempt_at END,
+    attempt_kind = CASE WHEN attempts > 1 THEN attempt_kind END,
+    attempt_for = CASE WHEN attempts > 1 THEN attempt_for END,
+    attempts = CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END
+WHERE id = $1 AND lease_token = $2 AND lease_owner = $3
+  AND attempt_for = $4::timestamptz
+`
+
+type ReturnClaimParams struct {
+	ID           string
+	LeaseToken   int64
+	Owner        *string
+	ScheduledFor time.Time
+}
+
+// Gives back the lease of a claim whose attempt never started (queued, then handed back on
+// stop) and uncounts that attempt: the next claim of the occurrence is the same attempt again.
+// Returning attempt 1 leaves the row as never attempted (attempts 0, no attempt_for,
+// first_attempt_at or attempt_kind), so the next claim starts at attempt 1 with its own first
+// attempt time, and a returned request is claimable again (no completed-request marker); its
+// request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
+// attempts comes last, as in MySQL (where it must): each CASE reads the count before the return.
+func (q *Queries) ReturnClaim(ctx context.Context, arg ReturnClaimParams) (int64, error) {
+	result, err := q.db.Exec(ctx, returnClaim,
+		arg.ID,
+		arg.LeaseToken,
+		arg.Owner,
+		arg.ScheduledFor,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const startRetry = `-- name: StartRetry :execrows
 UPDATE scheduled_tasks
 SET attempts = attempts + 1

@@ -95,6 +95,10 @@ type Dialect interface {
 	NextRequest(ctx context.Context) (at time.Time, ok bool, err error)
 	// ReleaseClaim clears c's lease if c's token and owner are current.
 	ReleaseClaim(ctx context.Context, c schedstore.Claim) (released bool, err error)
+	// ReturnClaim clears c's lease and uncounts the attempt it counted
+	// (attempt 1: the row as never attempted; see schedstore.Store) if c's
+	// token, owner and occurrence (attempt_for) are current.
+	ReturnClaim(ctx context.Context, c schedstore.Claim) (returned bool, err error)
 	// EnsureTask inserts r unless a task with its fingerprint as ensure key
 	// exists; inserted is false when one did. A taken ID is ErrAlreadyExists
 	// (on MySQL, so is the ensure key's conflict).

@@ -377,6 +377,22 @@ func (s *Store) ReleaseClaim(ctx context.Context, c schedstore.Claim) error {
 	return taskrow.CompletionResult(c, released, true)
 }
 
+// ReturnClaim implements schedstore.Store: ReleaseClaim's checks and
+// errors, and the dialect's ReturnClaim, which also uncounts the attempt.
+func (s *Store) ReturnClaim(ctx context.Context, c schedstore.Claim) error {
+	if err := s.guard.Enter(ctx); err != nil {
+		return err
+	}
+	if err := taskrow.CheckClaim(c); err != nil {
+		return err
+	}
+	returned, err := s.d.ReturnClaim(ctx, c)
+	if err != nil {
+		return err
+	}
+	return taskrow.CompletionResult(c, returned, true)
+}
+
 // Ensure implements schedstore.Store: the unique ensure key decides between
 // concurrent calls; see taskrow.Ensure. With Options.EnsureLooksUpFirst the
 // lookup comes first, as a plain read.

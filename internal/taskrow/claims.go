@@ -43,7 +43,8 @@ func NewClaimWindow(now time.Time, lease time.Duration, limit int) ClaimWindow {
 	return ClaimWindow{Now: now, LeaseUntil: Time(now.Add(lease)), Limit: int32(limit)}
 }
 
-// CheckClaim validates a claim handed back to CompleteClaim or ReleaseClaim.
+// CheckClaim validates a claim handed back to CompleteClaim, ReleaseClaim or
+// ReturnClaim.
 func CheckClaim(c schedstore.Claim) error {
 	if c.Task == nil {
 		return &schedstore.FieldError{Field: "Claim.Task", Reason: "is nil"}
@@ -297,8 +298,8 @@ func FireLimit(limit int) int32 {
 	return int32(limit)
 }
 
-// CompletionResult maps what CompleteClaim (or ReleaseClaim, recorded
-// true) changed to the contract's errors.
+// CompletionResult maps what CompleteClaim (or ReleaseClaim, ReturnClaim
+// or StartRetry, recorded true) changed to the contract's errors.
 func CompletionResult(c schedstore.Claim, completed, recorded bool) error {
 	switch {
 	case !completed:

@@ -104,6 +104,24 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
+-- name: ReturnClaim :execrows
+-- Gives back the lease of a claim whose attempt never started (queued, then handed back on
+-- stop) and uncounts that attempt: the next claim of the occurrence is the same attempt again.
+-- Returning attempt 1 leaves the row as never attempted (attempts 0, no attempt_for,
+-- first_attempt_at or attempt_kind), so the next claim starts at attempt 1 with its own first
+-- attempt time, and a returned request is claimable again (no completed-request marker); its
+-- request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
+-- MySQL assigns left to right, each seeing the ones before it: attempts must come last, so
+-- that every CASE reads the count the claim left.
+UPDATE scheduled_tasks
+SET lease_owner = NULL, lease_until = NULL,
+    first_attempt_at = CASE WHEN attempts > 1 THEN first_attempt_at END,
+    attempt_kind = CASE WHEN attempts > 1 THEN attempt_kind END,
+    attempt_for = CASE WHEN attempts > 1 THEN attempt_for END,
+    attempts = CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner)
+  AND attempt_for = sqlc.arg(scheduled_for);
+
 -- name: EnsureTask :execrows
 -- Insert with the definition's ensure key, after the adapter looked the definition up (a plain
 -- read): between concurrent Ensure calls the unique ensure_sha256 decides (error 1062), and the

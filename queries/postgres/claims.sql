@@ -153,6 +153,23 @@ WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until = NULL
 WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner;
 
+-- name: ReturnClaim :execrows
+-- Gives back the lease of a claim whose attempt never started (queued, then handed back on
+-- stop) and uncounts that attempt: the next claim of the occurrence is the same attempt again.
+-- Returning attempt 1 leaves the row as never attempted (attempts 0, no attempt_for,
+-- first_attempt_at or attempt_kind), so the next claim starts at attempt 1 with its own first
+-- attempt time, and a returned request is claimable again (no completed-request marker); its
+-- request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
+-- attempts comes last, as in MySQL (where it must): each CASE reads the count before the return.
+UPDATE scheduled_tasks
+SET lease_owner = NULL, lease_until = NULL,
+    first_attempt_at = CASE WHEN attempts > 1 THEN first_attempt_at END,
+    attempt_kind = CASE WHEN attempts > 1 THEN attempt_kind END,
+    attempt_for = CASE WHEN attempts > 1 THEN attempt_for END,
+    attempts = CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END
+WHERE id = @id AND lease_token = @lease_token AND lease_owner = @owner
+  AND attempt_for = @scheduled_for::timestamptz;
+
 -- name: EnsureTask :execrows
 -- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
 -- unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the

@@ -86,6 +86,23 @@ WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner 
 UPDATE scheduled_tasks SET lease_owner = NULL, lease_until_us = NULL
 WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner);
 
+-- name: ReturnClaim :execrows
+-- Gives back the lease of a claim whose attempt never started (queued, then handed back on
+-- stop) and uncounts that attempt: the next claim of the occurrence is the same attempt again.
+-- Returning attempt 1 leaves the row as never attempted (attempts 0, no attempt_for,
+-- first_attempt_at or attempt_kind), so the next claim starts at attempt 1 with its own first
+-- attempt time, and a returned request is claimable again (no completed-request marker); its
+-- request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
+-- attempts comes last, as in MySQL (where it must): each CASE reads the count before the return.
+UPDATE scheduled_tasks
+SET lease_owner = NULL, lease_until_us = NULL,
+    first_attempt_at_us = CASE WHEN attempts > 1 THEN first_attempt_at_us END,
+    attempt_kind = CASE WHEN attempts > 1 THEN attempt_kind END,
+    attempt_for_us = CASE WHEN attempts > 1 THEN attempt_for_us END,
+    attempts = CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END
+WHERE id = sqlc.arg(id) AND lease_token = sqlc.arg(lease_token) AND lease_owner = sqlc.arg(owner)
+  AND attempt_for_us = sqlc.arg(scheduled_for_us);
+
 -- name: EnsureTask :execrows
 -- Insert unless a task with this definition exists. NOT EXISTS spares the common case; the
 -- unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
