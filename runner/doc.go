@@ -46,13 +46,17 @@
 //     delivery is at least once, and the ledger holds each occurrence once.
 //
 // Stopping: when Run's context ends, no new job starts, and the claims
-// still waiting for a slot are handed back at once (Store.ReleaseClaim);
-// the jobs in flight get ShutdownGrace to finish and are recorded; then
-// their contexts are cancelled and their claims handed back too. A claim
-// handed back keeps the attempt it counted in the database, even one that
-// never started: the next claim of the occurrence counts on from it (a
-// task with MaxRetries 0 whose only attempt was counted so is recorded
-// failed by that next claim, as after a Runner that died holding it).
+// still waiting for a slot (or for their task's Jitter) are handed back
+// at once with Store.ReturnClaim, which uncounts the attempt each claim
+// counted in the database: none of them ran, so the next claim of the
+// occurrence is the same attempt again, and a graceful stop costs no task
+// a run (a task with MaxRetries 0 still gets its one attempt). The jobs in
+// flight get ShutdownGrace to finish and are recorded; then their
+// contexts are cancelled and their claims handed back with
+// Store.ReleaseClaim, which keeps the attempts that ran counted: the next
+// claim of the occurrence counts on from them. (A Runner that dies,
+// rather than stops, hands nothing back: its attempts stay counted, and
+// another Runner counts on after the leases end.)
 //
 // Handlers: a Mux dispatches by task name, for services that register the
 // work they know; an occurrence whose task has no handler is recorded

@@ -50,7 +50,10 @@ func (e *engine) runJob(h *heldClaim) {
 	case outcomeHandBack:
 		// Stopping: the occurrence goes back, its attempts counted, for
 		// another scheduler (or this one, restarted) to go on with.
-		e.release(h)
+		e.handBack(h, true)
+	case outcomeReturn:
+		// Stopping before the attempt started: it goes back uncounted.
+		e.handBack(h, false)
 	case outcomeDone:
 		e.completer.submit(done, func(err error) {
 			e.leases.remove(lease)
@@ -64,7 +67,8 @@ type outcome int
 const (
 	outcomeDone     outcome = iota // record the completion
 	outcomeLost                    // the claim is someone else's: record nothing
-	outcomeHandBack                // stopping: release the claim unrecorded
+	outcomeHandBack                // stopping after an attempt ran: release the claim unrecorded
+	outcomeReturn                  // stopping before the attempt started: return it unrecorded, uncounted
 )
 
 // attempts runs the handler until an attempt succeeds, the attempts are

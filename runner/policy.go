@@ -164,9 +164,9 @@ func (e *engine) waitJitter(ctx context.Context, c schedstore.Claim) (outcome, b
 		if errors.Is(context.Cause(ctx), errLeaseLost) {
 			return outcomeLost, false
 		}
-		return outcomeHandBack, false
+		return outcomeReturn, false // attempt 1 never started
 	case <-e.stopping:
-		return outcomeHandBack, false
+		return outcomeReturn, false
 	case <-e.clock.After(wait):
 		return 0, true
 	}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -211,6 +212,45 @@ func TestJitterIsTheSameOnEveryRunner(t *testing.T) {
 		if d := starts[0].Sub(want); d < 0 || d > 500*time.Millisecond || !jobs[0].ScheduledFor.Equal(due) {
 			t.Fatalf("started %v after the jittered time %v (scheduled_for %v), want within 0.5s and the nominal occurrence",
 				d, want, jobs[0].ScheduledFor)
+		}
+	})
+}
+
+// A claim stopped while it waits for its Jitter never ran: it is handed
+// back uncounted (ReturnClaim), so the next claim of the occurrence is
+// attempt 1 again, and a task with MaxRetries 0 keeps its one run.
+func TestStopDuringJitterHandsBackUncounted(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		s1 := &prefetchStore{Store: db.open(t)}
+		s2 := db.open(t)
+		due := time.Now().Add(-time.Second).Truncate(time.Millisecond)
+		// An ID whose jitter for this occurrence is far ahead: the runner
+		// claims it, then waits.
+		id := ""
+		for i := 0; id == ""; i++ {
+			if cand := fmt.Sprintf("j%d", i); schedule.Jitter(cand, due.UTC(), time.Hour) > 10*time.Minute {
+				id = cand
+			}
+		}
+		tk := task(id, schedstore.ScheduleInterval, "1h", &due)
+		tk.Jitter = time.Hour
+		create(t, s1, tk)
+		stop := runInBackground(t, &Runner{Store: s1, Owner: "one", ShutdownGrace: time.Minute,
+			Handler: HandlerFunc(func(ctx context.Context, j Job) error {
+				t.Errorf("%s ran during its jitter", j.ID)
+				return nil
+			})})
+		eventually(t, 15*time.Second, "the claim", func() bool { return len(s1.claimed()) == 1 })
+		stop()
+		claims, err := s2.ClaimDue(context.Background(), "two", time.Time{}, time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(claims) != 1 || claims[0].Task.ID != id || claims[0].Attempt != 1 {
+			t.Fatalf("claims after the stop %+v, want %s as attempt 1", claims, id)
+		}
+		if f := fires(t, s2, id); len(f) != 0 {
+			t.Fatalf("ledger %+v after the stop, want nothing recorded", f)
 		}
 	})
 }

@@ -45,10 +45,12 @@ import (
 // renewal finds it lost, or that is past its trusted window when its turn
 // comes, is dropped unstarted and nothing is recorded for it (another
 // scheduler may hold it). When Run's context ends nothing more starts, and
-// the queue is handed back at once (Store.ReleaseClaim), as the jobs
-// cancelled after the shutdown grace are: the attempt each claim counted
-// in the database stays counted, and the next claim of the occurrence
-// counts on from it.
+// the queue is handed back at once with Store.ReturnClaim: none of those
+// claims started its attempt, so the attempt each counted in the database
+// is uncounted, and the next claim of the occurrence is the same attempt
+// (a stop costs no task a run). The jobs that did start and are cancelled
+// after the shutdown grace are handed back with Store.ReleaseClaim
+// instead: their attempts ran, and stay counted.
 
 // prefetchTurnover is how many round trips of the last claim the slots may
 // take to come free again for the next claim to prefetch.
@@ -172,8 +174,9 @@ func (e *engine) dropLocked(h *heldClaim) {
 }
 
 // handBackQueued closes the queue, so that nothing more starts, and hands
-// its claims back (Store.ReleaseClaim) on a goroutine that e.jobs waits
-// for, beside the shutdown grace of the jobs in flight.
+// its claims back uncounted (Store.ReturnClaim: none started) on a
+// goroutine that e.jobs waits for, beside the shutdown grace of the jobs
+// in flight.
 func (e *engine) handBackQueued() {
 	e.qmu.Lock()
 	e.closed = true
@@ -186,17 +189,27 @@ func (e *engine) handBackQueued() {
 	e.log.Info("stopping: handing back the claims not started", "claims", len(queued))
 	go func() {
 		for _, h := range queued {
-			e.release(h)
+			e.handBack(h, false)
 			e.jobs.Done()
 		}
 	}()
 }
 
-// release hands a claim back unrecorded: the occurrence is claimable again
-// at once, its attempts still counted.
-func (e *engine) release(h *heldClaim) {
+// handBack hands a claim back unrecorded: the occurrence is claimable
+// again at once. ran says whether the claim's current attempt started:
+// then it is released (Store.ReleaseClaim), its attempts still counted;
+// else it is returned (Store.ReturnClaim), the attempt it counted
+// uncounted, so that the next claim of the occurrence is that attempt
+// again.
+func (e *engine) handBack(h *heldClaim, ran bool) {
 	c := h.lease.claim()
-	err := e.store.ReleaseClaim(context.WithoutCancel(h.ctx), c)
+	ctx := context.WithoutCancel(h.ctx)
+	var err error
+	if ran {
+		err = e.store.ReleaseClaim(ctx, c)
+	} else {
+		err = e.store.ReturnClaim(ctx, c)
+	}
 	e.leases.remove(h.lease)
 	h.cancel(nil)
 	if err != nil && !errors.Is(err, schedstore.ErrLeaseLost) && !errors.Is(err, schedstore.ErrNotFound) {

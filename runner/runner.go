@@ -63,7 +63,9 @@ type Runner struct {
 	// full and its slots came free again within a few claim round trips.
 	// Queued claims start in the Store's order as slots free, are renewed
 	// like running ones, are dropped unstarted if their lease is lost,
-	// and are handed back at once when Run's context ends.
+	// and are handed back at once when Run's context ends, the attempt
+	// each counted uncounted (Store.ReturnClaim): a stop costs them no
+	// attempt.
 	Prefetch int
 	// MaxSleep bounds every sleep (default DefaultMaxSleep), so tasks that
 	// another process adds or changes are seen within that time.

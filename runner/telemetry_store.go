@@ -98,6 +98,13 @@ func (s *tracedStore) ReleaseClaim(ctx context.Context, c schedstore.Claim) erro
 	return err
 }
 
+func (s *tracedStore) ReturnClaim(ctx context.Context, c schedstore.Claim) error {
+	ctx, end := s.call(ctx, "return_claim")
+	err := s.Store.ReturnClaim(ctx, c)
+	end(err)
+	return err
+}
+
 func (s *tracedStore) NextDue(ctx context.Context) (time.Time, bool, error) {
 	ctx, end := s.call(ctx, "next_due")
 	at, ok, err := s.Store.NextDue(ctx)

@@ -48,8 +48,10 @@ a claim (another took it, or the database was unreachable for most of a
 lease) stops that job and records nothing for it.
 
 SIGINT or SIGTERM: no new job starts, and claims still waiting for a slot are
-handed back at once; jobs in flight get --shutdown-grace to finish and are
-recorded; then they are stopped and their claims handed back; exit status 0. A second signal kills the scheduler. Logs go to stderr.`,
+handed back at once, without costing their tasks an attempt; jobs in flight
+get --shutdown-grace to finish and are recorded; then they are stopped and
+their claims handed back; exit status 0. A second signal kills the scheduler.
+Logs go to stderr.`,
 		Example: `  schedstore run
   schedstore run --owner web-1 --concurrency 20    # one of several schedulers
   schedstore run --once                            # e.g. from a system crontab
