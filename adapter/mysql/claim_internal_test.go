@@ -22,6 +22,18 @@ func TestClaimDuePriorities(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	d := &dialect{db: s.DB(), q: mysqldb.New(s.DB())}
+
+	// An empty table: no row, so the database's now is read apart.
+	empty, err := d.ClaimClock(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skew := time.Since(empty.Now); skew < -time.Minute || skew > time.Minute || empty.RequestsDue ||
+		empty.Priorities == nil || len(empty.Priorities) > 0 {
+		t.Fatalf("ClaimClock on an empty table = %+v; want the database's now, no request, no priority (not nil)", empty)
+	}
+
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Six due tasks over priorities 0..2, and a disabled one of priority 9.
 	for i := range 7 {
@@ -35,8 +47,6 @@ func TestClaimDuePriorities(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d := &dialect{db: s.DB(), q: mysqldb.New(s.DB())}
-
 	start, err := d.ClaimClock(ctx, now)
 	if err != nil {
 		t.Fatal(err)

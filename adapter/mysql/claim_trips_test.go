@@ -43,7 +43,9 @@ func TestClaimDueRoundTrips(t *testing.T) {
 		return n
 	}
 
-	// An empty table: the clock statement says there is nothing to claim.
+	// An empty table: the clock statement finds no priority, so nothing
+	// to claim; with the database's clock, its now is read apart (it
+	// comes with the priorities, and there are none).
 	count("empty table, database clock", time.Time{}, 0)
 	count("empty table, caller's now", t0, 0)
 

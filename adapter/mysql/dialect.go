@@ -287,36 +287,35 @@ func (d *dialect) ListTasksPage(ctx context.Context, after schedstore.Cursor, li
 // ClaimClock is one statement, whichever the clock: the database's now
 // (UTC) unless the caller passed one, a look at the queue, and the
 // distinct priorities of enabled tasks (ClaimClock, ClaimClockAt), so that
-// ClaimDue's transaction spends no round trip on them.
+// ClaimDue's transaction spends no round trip on them. An empty table
+// gives no row, and no request can be queued then; only the database's
+// now costs a second statement.
 func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStart, error) {
-	var (
-		start = core.ClaimStart{Now: now}
-		pairs []mysqldb.ClaimPrioritiesRow
-		err   error
-	)
+	start := core.ClaimStart{Now: now}
+	var pairs []mysqldb.ClaimPrioritiesRow
 	if now.IsZero() {
-		var rows []mysqldb.ClaimClockRow
-		if rows, err = d.q.ClaimClock(ctx); err == nil && len(rows) > 0 {
-			start.Now, start.RequestsDue = rows[0].Now, rows[0].RequestsDue
+		rows, err := d.q.ClaimClock(ctx)
+		if err != nil {
+			return core.ClaimStart{}, interpret("claim due", "", err)
 		}
 		for _, r := range rows {
+			start.Now, start.RequestsDue = r.Now, r.RequestsDue
 			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
+		}
+		if len(rows) == 0 {
+			if start.Now, err = d.DatabaseNow(ctx); err != nil {
+				return core.ClaimStart{}, err
+			}
 		}
 	} else {
-		var rows []mysqldb.ClaimClockAtRow
-		if rows, err = d.q.ClaimClockAt(ctx, now); err == nil && len(rows) > 0 {
-			start.RequestsDue = rows[0].RequestsDue
+		rows, err := d.q.ClaimClockAt(ctx, now)
+		if err != nil {
+			return core.ClaimStart{}, interpret("claim due", "", err)
 		}
 		for _, r := range rows {
+			start.RequestsDue = r.RequestsDue
 			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
 		}
-	}
-	if err == nil && len(pairs) == 0 {
-		// The clock is LEFT JOINed to the pairs: one row at least.
-		err = errors.New("the claim clock returned no row")
-	}
-	if err != nil {
-		return core.ClaimStart{}, interpret("claim due", "", err)
 	}
 	start.Priorities = enabledPriorities(pairs)
 	return start, nil

@@ -12,28 +12,25 @@ SELECT NOW(6) AS now;
 -- name: ClaimClock :many
 -- What a claim reads before its transaction, with the clock of the database, in one round trip:
 -- its now, whether a request (Trigger, Backfill) is due at it (the queue is only read when one
--- is), and the distinct (enabled, priority) pairs, the ClaimPriorities scan as a derived table
--- (still "Using index for group-by"), so that the claim transaction spends no round trip on
--- them. One row per pair; the one-row clock is LEFT JOINed ON TRUE, so an empty table still
--- gives one row, whose NULL pair COALESCE makes a disabled one (the generated types stay
--- bool and int32). The adapter keeps the enabled pairs, as with ClaimPriorities; no condition
--- on p, so there is none to push down into the derived table (see ClaimPriorities for what a
--- WHERE enabled = TRUE there costs).
-SELECT c.now, c.requests_due, COALESCE(p.enabled, FALSE) AS enabled, COALESCE(p.priority, 0) AS priority
-FROM (
-    SELECT NOW(6) AS now,
-        EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due
-) AS c
-LEFT JOIN (SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority) AS p ON TRUE;
+-- is), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges over, so that
+-- the claim transaction spends no round trip on them. It is ClaimPriorities with the clock as
+-- constant columns: still the loose index scan ("Using index for group-by"), one row per pair;
+-- the uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
+-- temporary table per execution, which cost about what the saved round trip does. No rows: the
+-- table is empty, so no request is queued either (a request references its task); the adapter
+-- then reads the clock alone (DatabaseNow). The adapter keeps the enabled pairs: no WHERE
+-- enabled = TRUE here either, for the reason given at ClaimPriorities.
+SELECT NOW(6) AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority;
 
 -- name: ClaimClockAt :many
 -- ClaimClock for a claim at the caller's now: whether a request is due at it, and the distinct
--- (enabled, priority) pairs, in one round trip (the same shape, without NOW).
-SELECT c.requests_due, COALESCE(p.enabled, FALSE) AS enabled, COALESCE(p.priority, 0) AS priority
-FROM (
-    SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= sqlc.arg(now)) AS requests_due
-) AS c
-LEFT JOIN (SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority) AS p ON TRUE;
+-- (enabled, priority) pairs, in one round trip. No rows: an empty table, no request.
+SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= sqlc.arg(now)) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority;
 
 -- name: ClaimPriorities :many
 -- The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
