@@ -64,7 +64,12 @@ func (d *dialect) DatabaseNow(ctx context.Context) (time.Time, error) {
 
 // ClaimDue is a short transaction: select and lock the due rows (FOR
 // UPDATE SKIP LOCKED), lease them, commit. A deadlock reruns it whole.
+// The window's priorities, which ClaimClock read, say which ranges to
+// read; without them the transaction reads them first (ClaimPriorities).
 func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
+	if w.Priorities != nil && len(w.Priorities) == 0 {
+		return nil, nil // no enabled task when ClaimClock looked
+	}
 	rows, err := again(ctx, func() ([]taskrow.Row, error) { return d.claimDue(ctx, owner, w) })
 	return rows, interpret("claim due", "", err)
 }
@@ -76,20 +81,19 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	}
 	defer tx.Rollback() // a no-op after Commit
 	q := d.q.WithTx(tx)
-	// The distinct priorities first (a loose index scan), so the locking
-	// read is one range of scheduled_tasks_claim_idx per priority, in the
-	// claim's order: it stops at LIMIT rows and locks only what it reads
-	// (see queries/mysql/claims.sql). No enabled task: nothing to claim,
-	// and the commit below still ends the transaction.
-	pairs, err := q.ClaimPriorities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var prios []int32
-	for _, p := range pairs {
-		if p.Enabled {
-			prios = append(prios, p.Priority)
+	// The distinct priorities (a loose index scan), so the locking read is
+	// one range of scheduled_tasks_claim_idx per priority, in the claim's
+	// order: it stops at LIMIT rows and locks only what it reads (see
+	// queries/mysql/claims.sql). ClaimClock read them with the clock;
+	// a window without them reads them here. No enabled task: nothing to
+	// claim, and the commit below still ends the transaction.
+	prios := w.Priorities
+	if prios == nil {
+		pairs, err := q.ClaimPriorities(ctx)
+		if err != nil {
+			return nil, err
 		}
+		prios = enabledPriorities(pairs)
 	}
 	var picked []mysqldb.ScheduledTask
 	if len(prios) > 0 {
@@ -242,8 +246,51 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return taskrow.Time(at.Time), at.Valid, nil
 }
 
-// ClaimClock is one statement: the clock (UTC) and a look at the queue.
-func (d *dialect) ClaimClock(ctx context.Context) (time.Time, bool, error) {
-	r, err := d.q.ClaimClock(ctx)
-	return r.Now, r.RequestsDue, interpret("claim due", "", err)
+// ClaimClock is one statement, whichever the clock: the database's now
+// (UTC) unless the caller passed one, a look at the queue, and the
+// distinct priorities of enabled tasks (ClaimClock, ClaimClockAt), so that
+// ClaimDue's transaction spends no round trip on them. An empty table
+// gives no row, and no request can be queued then; only the database's
+// now costs a second statement.
+func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStart, error) {
+	start := core.ClaimStart{Now: now}
+	var pairs []mysqldb.ClaimPrioritiesRow
+	if now.IsZero() {
+		rows, err := d.q.ClaimClock(ctx)
+		if err != nil {
+			return core.ClaimStart{}, interpret("claim due", "", err)
+		}
+		for _, r := range rows {
+			start.Now, start.RequestsDue = r.Now, r.RequestsDue
+			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
+		}
+		if len(rows) == 0 {
+			if start.Now, err = d.DatabaseNow(ctx); err != nil {
+				return core.ClaimStart{}, err
+			}
+		}
+	} else {
+		rows, err := d.q.ClaimClockAt(ctx, now)
+		if err != nil {
+			return core.ClaimStart{}, interpret("claim due", "", err)
+		}
+		for _, r := range rows {
+			start.RequestsDue = r.RequestsDue
+			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
+		}
+	}
+	start.Priorities = enabledPriorities(pairs)
+	return start, nil
+}
+
+// enabledPriorities are the priorities of the enabled pairs, never nil
+// (taskrow.ClaimWindow.Priorities: empty is "no enabled task").
+func enabledPriorities(pairs []mysqldb.ClaimPrioritiesRow) []int32 {
+	prios := make([]int32, 0, len(pairs))
+	for _, p := range pairs {
+		if p.Enabled {
+			prios = append(prios, p.Priority)
+		}
+	}
+	return prios
 }

@@ -19,7 +19,9 @@
 // Statements: every Backend call is one statement, so one round trip: the
 // connection interpolates parameters client-side instead of preparing a
 // statement per call. MySQL has no UPDATE ... RETURNING, so ClaimDue and
-// CompleteClaim are short transactions of a few statements instead. A
-// statement or transaction that InnoDB picks as a deadlock victim runs
-// again (see again). Times are DATETIME(6) holding UTC.
+// CompleteClaim are short transactions of a few statements instead
+// (ClaimDue: one statement before it, for the clock, the queue and the
+// priorities; then BEGIN, select, lease, COMMIT). A statement or
+// transaction that InnoDB picks as a deadlock victim runs again (see
+// again). Times are DATETIME(6) holding UTC.
 package mysql

@@ -140,8 +140,11 @@ UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNIO
 
 // TestExplainClaimBacklog proves ClaimDue is index-bound whatever the
 // backlog (issue 11): on 100,000 tasks over five priorities, with 100 due
-// and then with 10,090 due, ClaimPriorities is a loose index scan and
-// SelectDueForClaim one range of scheduled_tasks_claim_idx per priority,
+// and then with 10,090 due, ClaimPriorities is a loose index scan, and so
+// are ClaimClock and ClaimClockAt (the same scan with the clock and the
+// look at the queue as constant columns: the one statement before the
+// claim), and SelectDueForClaim is one range of
+// scheduled_tasks_claim_idx per priority,
 // read in the ORDER BY's order (no filesort). Then, what that means for
 // locks: claimer A keeps its claim transaction open, and its InnoDB row
 // locks (INNODB_TRX.trx_rows_locked) stay near its batch instead of every
@@ -167,6 +170,14 @@ FROM (SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n, CAS
 		t.Fatal(err)
 	}
 	prioText, err := sqlcquery.Text("mysql", "ClaimPriorities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clockText, err := sqlcquery.Text("mysql", "ClaimClock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clockAtText, err := sqlcquery.Text("mysql", "ClaimClockAt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,6 +214,18 @@ FROM (SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n, CAS
 		if len(plan) != 1 || plan[0]["key"] != "scheduled_tasks_priority_idx" ||
 			!strings.Contains(plan[0]["extra"], "Using index for group-by") {
 			t.Errorf("%s: ClaimPriorities: want a loose index scan of scheduled_tasks_priority_idx, got %v", step.name, plan)
+		}
+		for _, q := range []struct {
+			name, text string
+			args       []any
+		}{{"ClaimClock", clockText, nil}, {"ClaimClockAt", clockAtText, []any{now}}} {
+			plan := explain(t, db, q.text, q.args...)
+			for _, row := range plan {
+				t.Logf("%s: %s: %v", step.name, q.name, row)
+			}
+			if err := clockPlan(plan); err != nil {
+				t.Errorf("%s: %s: %v", step.name, q.name, err)
+			}
 		}
 		plan = explain(t, db, claimText, claimArgs...)
 		t.Logf("%s: SelectDueForClaim: %v", step.name, plan)
@@ -261,6 +284,33 @@ FROM (SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d AS n, CAS
 			t.Errorf("%s: A locked %d rows for %d; want at most %d", step.name, locked, limit, max)
 		}
 	}
+}
+
+// clockPlan checks the plan of ClaimClock or ClaimClockAt: scheduled_tasks
+// is read once, by a loose index scan of scheduled_tasks_priority_idx
+// (no derived table, so no temporary table), and the queue of requests
+// once, through an index (an uncorrelated subquery).
+func clockPlan(plan []map[string]string) error {
+	var tasks, requests []map[string]string
+	for _, row := range plan {
+		switch row["table"] {
+		case "scheduled_tasks":
+			tasks = append(tasks, row)
+		case "scheduled_task_requests":
+			requests = append(requests, row)
+		}
+	}
+	if len(tasks) != 1 || tasks[0]["key"] != "scheduled_tasks_priority_idx" ||
+		!strings.Contains(tasks[0]["extra"], "Using index for group-by") || strings.Contains(tasks[0]["extra"], "temporary") {
+		return fmt.Errorf("want scheduled_tasks read once, a loose index scan of scheduled_tasks_priority_idx; got %v", plan)
+	}
+	if len(requests) != 1 || requests[0]["key"] == "" || requests[0]["select_type"] != "SUBQUERY" {
+		return fmt.Errorf("want scheduled_task_requests read once through an index, an uncorrelated subquery; got %v", plan)
+	}
+	if len(plan) != 2 {
+		return fmt.Errorf("want two steps, no derived table; got %v", plan)
+	}
+	return nil
 }
 
 func claimIDs(t *testing.T, tx *sql.Tx, query string, args ...any) []string {

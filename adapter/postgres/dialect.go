@@ -148,8 +148,13 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return taskrow.Time(at), true, nil
 }
 
-// ClaimClock is one statement: the clock and a look at the queue.
-func (d *dialect) ClaimClock(ctx context.Context) (time.Time, bool, error) {
+// ClaimClock with the database's clock is one statement: the clock and a
+// look at the queue. With the caller's it reads nothing: the claim reads
+// the queue to know, and ClaimDueTasks finds the priorities itself.
+func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStart, error) {
+	if !now.IsZero() {
+		return core.StartAt(now), nil
+	}
 	r, err := d.q.ClaimClock(ctx)
-	return r.Now, r.RequestsDue, interpret("claim due", "", err)
+	return core.ClaimStart{Now: r.Now, RequestsDue: r.RequestsDue}, interpret("claim due", "", err)
 }

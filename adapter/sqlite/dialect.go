@@ -148,6 +148,11 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return taskrow.FromMicros(*us), true, nil
 }
 
-// ClaimClock is the process's clock; the queue is read every claim, which
-// costs no round trip in-process.
-func (d *dialect) ClaimClock(context.Context) (time.Time, bool, error) { return time.Now(), true, nil }
+// ClaimClock is the caller's clock or the process's; the queue is read
+// every claim, which costs no round trip in-process.
+func (d *dialect) ClaimClock(_ context.Context, now time.Time) (core.ClaimStart, error) {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return core.StartAt(now), nil
+}

@@ -7,6 +7,8 @@
 // SCHEDSTORE_BENCH_SCALE=1, and TestListScale (the time and max RSS of
 // `schedstore list --json` by table size), skipped unless
 // SCHEDSTORE_BENCH_LIST=1, so `go test ./...` and `make test` never run
-// them; `make bench-scale` and `make bench-list` do. README.md has the
-// method, the commands and the results.
+// them; `make bench-scale` and `make bench-list` do. TestClaimAB (ClaimDue
+// on MySQL/MariaDB, two builds taking turns on one table) is skipped
+// unless SCHEDSTORE_BENCH_AB_URL is set. README.md has the method, the
+// commands and the results.
 package scale

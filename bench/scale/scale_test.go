@@ -37,7 +37,11 @@ const (
 // t0 is the instant every step asks about: ListDue(t0), ClaimDue(now=t0).
 var t0 = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
-var ops = []string{"Create", "Get", "ListDue", "FindByDefinition", "UpdateRunTimes", "NextDue", "ClaimDue"}
+// ClaimDue (db clock) is ClaimDue with a zero now, as the runner claims:
+// the database's clock, which is years before t0, so nothing is due at it;
+// what it measures is the claim's fixed cost on that path (the clock
+// statement and an empty claim), not leasing.
+var ops = []string{"Create", "Get", "ListDue", "FindByDefinition", "UpdateRunTimes", "NextDue", "ClaimDue", "ClaimDue (db clock)"}
 
 // filler grows the table with bulk SQL (untimed) and makes the backlog due.
 type filler interface {
@@ -241,8 +245,14 @@ func measure(t *testing.T, st schedstore.Store, fixture *schedstore.Task, reps, 
 			}
 			return err
 		})
+		var clockClaims []schedstore.Claim
+		timed("ClaimDue (db clock)", func() error {
+			var err error
+			clockClaims, err = st.ClaimDue(ctx, "scale", time.Time{}, 30*time.Second, claimLimit)
+			return err
+		})
 		// Untimed: give the claims back, so every round sees the same due set.
-		for _, c := range claims {
+		for _, c := range append(claims, clockClaims...) {
 			if err := st.ReleaseClaim(ctx, c); err != nil {
 				t.Fatalf("ReleaseClaim: %v", err)
 			}

@@ -54,23 +54,93 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 	return result.RowsAffected()
 }
 
-const claimClock = `-- name: ClaimClock :one
+const claimClock = `-- name: ClaimClock :many
 SELECT NOW(6) AS now,
-    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority
 `
 
 type ClaimClockRow struct {
 	Now         time.Time
 	RequestsDue bool
+	Enabled     bool
+	Priority    int32
 }
 
-// ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
-// is due at it, in one round trip; the queue is only read when one is.
-func (q *Queries) ClaimClock(ctx context.Context) (ClaimClockRow, error) {
-	row := q.db.QueryRowContext(ctx, claimClock)
-	var i ClaimClockRow
-	err := row.Scan(&i.Now, &i.RequestsDue)
-	return i, err
+// What a claim reads before its transaction, with the clock of the database, in one round trip:
+// its now, whether a request (Trigger, Backfill) is due at it (the queue is only read when one
+// is), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges over, so that
+// the claim transaction spends no round trip on them. It is ClaimPriorities with the clock as
+// constant columns: still the loose index scan ("Using index for group-by"), one row per pair;
+// the uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
+// temporary table per execution, which cost about what the saved round trip does. No rows: the
+// table is empty, so no request is queued either (a request references its task); the adapter
+// then reads the clock alone (DatabaseNow). The adapter keeps the enabled pairs: no WHERE
+// enabled = TRUE here either, for the reason given at ClaimPriorities.
+func (q *Queries) ClaimClock(ctx context.Context) ([]ClaimClockRow, error) {
+	rows, err := q.db.QueryContext(ctx, claimClock)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimClockRow
+	for rows.Next() {
+		var i ClaimClockRow
+		if err := rows.Scan(
+			&i.Now,
+			&i.RequestsDue,
+			&i.Enabled,
+			&i.Priority,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const claimClockAt = `-- name: ClaimClockAt :many
+SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= ?) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority
+`
+
+type ClaimClockAtRow struct {
+	RequestsDue bool
+	Enabled     bool
+	Priority    int32
+}
+
+// ClaimClock for a claim at the caller's now: whether a request is due at it, and the distinct
+// (enabled, priority) pairs, in one round trip. No rows: an empty table, no request.
+func (q *Queries) ClaimClockAt(ctx context.Context, now time.Time) ([]ClaimClockAtRow, error) {
+	rows, err := q.db.QueryContext(ctx, claimClockAt, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ClaimClockAtRow
+	for rows.Next() {
+		var i ClaimClockAtRow
+		if err := rows.Scan(&i.RequestsDue, &i.Enabled, &i.Priority); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const claimPriorities = `-- name: ClaimPriorities :many
@@ -85,7 +155,9 @@ type ClaimPrioritiesRow struct {
 // The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
 // one probe per pair ("Using index for group-by"), whatever the table or the backlog. The
 // adapter keeps the enabled ones: SelectDueForClaim's ranges. No WHERE enabled = TRUE: with it
-// MariaDB reads every enabled index entry instead (see the migration 000004).
+// MariaDB reads every enabled index entry instead (see the migration 000004). ClaimDue reads
+// the pairs with ClaimClock or ClaimClockAt, before its transaction; this query is for a claim
+// window that carries none (taskrow.ClaimWindow.Priorities nil).
 func (q *Queries) ClaimPriorities(ctx context.Context) ([]ClaimPrioritiesRow, error) {
 	rows, err := q.db.QueryContext(ctx, claimPriorities)
 	if err != nil {
@@ -584,14 +656,14 @@ type SelectDueForClaimParams struct {
 
 // Locks the picked rows; rows another instance has locked are skipped, not waited for.
 // Index-bound whatever the backlog (issue 11): MariaDB has no LATERAL, so the priorities come
-// first (ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
+// first (ClaimClock, ClaimClockAt or ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
 // (enabled, priority) = (TRUE, p) AND next_run_at <= now. The ranges are read in index order,
 // which is the ORDER BY (no filesort), and the read stops at LIMIT rows. So InnoDB reads, and
 // locks, the rows it takes plus those it steps over inside the ranges: rows under a live lease
 // (lease_until > now: at most the rows of the claims in flight, claimers x LIMIT; completing or
 // releasing a claim moves next_run_at or clears the lease) and rows other claimers hold (SKIP
 // LOCKED: not locked, not waited for). Not the due rows beyond the batch: 100 due or 100,000,
-// the same work. A priority that appears after ClaimPriorities read them is claimed next time.
+// the same work. A priority that appears after they were read is claimed next time.
 func (q *Queries) SelectDueForClaim(ctx context.Context, arg SelectDueForClaimParams) ([]ScheduledTask, error) {
 	query := selectDueForClaim
 	var queryParams []interface{}

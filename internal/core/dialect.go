@@ -53,11 +53,14 @@ type Dialect interface {
 	// DatabaseNow reads the database's clock (an embedded database's is
 	// the process's).
 	DatabaseNow(ctx context.Context) (time.Time, error)
-	// ClaimClock is DatabaseNow for ClaimDue, with whether a request
-	// (Trigger, Backfill) is due at that now: one round trip, so that a
-	// claim reads the queue only when there is something in it. A dialect
-	// without round trips may say true.
-	ClaimClock(ctx context.Context) (now time.Time, requestsDue bool, err error)
+	// ClaimClock starts a claim at now (already normalized), or at the
+	// database's clock when now is zero (DatabaseNow): the claim's now,
+	// whether a request (Trigger, Backfill) is due at it, so that a claim
+	// reads the queue only when there is something in it, and what the
+	// dialect's ClaimDue wants to know first (ClaimStart.Priorities), in
+	// at most one round trip. A dialect that does not look at the queue
+	// says RequestsDue true (StartAt).
+	ClaimClock(ctx context.Context, now time.Time) (ClaimStart, error)
 	// ClaimDue leases to owner, until w.LeaseUntil, at most w.Limit enabled
 	// tasks due at w.Now and not under a live lease, skipping locked rows,
 	// and returns them as leased (LeaseOwner, LeaseToken), in any order.
@@ -114,6 +117,25 @@ type Dialect interface {
 	// false when none has one.
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
 }
+
+// ClaimStart is what Dialect.ClaimClock learns before a claim.
+type ClaimStart struct {
+	// Now is the claim's clock: the caller's, or the database's when the
+	// caller passed none.
+	Now time.Time
+	// RequestsDue is false only when the dialect looked at the queue of
+	// requests and none is due at Now: the claim then skips
+	// RequestCandidates.
+	RequestsDue bool
+	// Priorities become the claim window's (taskrow.ClaimWindow.Priorities):
+	// the distinct priorities of enabled tasks when the dialect read them
+	// in the same round trip as the rest (MySQL), else nil.
+	Priorities []int32
+}
+
+// StartAt is the ClaimStart of a dialect that reads nothing ahead of a
+// claim at now: the queue is read to know whether a request is due.
+func StartAt(now time.Time) ClaimStart { return ClaimStart{Now: now, RequestsDue: true} }
 
 // Options are how dialects differ in what Store decides.
 type Options struct {

@@ -204,8 +204,10 @@ func (s *Store) Close() error {
 	})
 }
 
-// ClaimDue implements schedstore.Store. A zero now reads the database's
-// clock first (one round trip more).
+// ClaimDue implements schedstore.Store. The dialect's ClaimClock comes
+// first: the database's clock when now is zero, whether a request is due,
+// and what the dialect's claim wants to know ahead (MySQL: the
+// priorities), in at most one round trip.
 func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]schedstore.Claim, error) {
 	if err := s.guard.Enter(ctx); err != nil {
 		return nil, err
@@ -213,17 +215,18 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 	if err := taskrow.CheckClaimArgs(owner, lease, limit); err != nil {
 		return nil, err
 	}
-	requestsDue := true // with the caller's clock, the queue is read to know
-	if now.IsZero() {
-		var err error
-		if now, requestsDue, err = s.d.ClaimClock(ctx); err != nil {
-			return nil, err
-		}
+	if !now.IsZero() {
+		now = taskrow.Time(now) // the requests due are those at the window's now
 	}
-	w := taskrow.NewClaimWindow(now, lease, limit)
+	start, err := s.d.ClaimClock(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	w := taskrow.NewClaimWindow(start.Now, lease, limit)
+	w.Priorities = start.Priorities
 	// Requested occurrences (Trigger, Backfill) first, task by task.
 	var rows []taskrow.Row
-	if requestsDue {
+	if start.RequestsDue {
 		cands, err := s.d.RequestCandidates(ctx, w.Now, CandidateLimit(w.Limit))
 		if err != nil {
 			return nil, err

@@ -15,11 +15,22 @@ import (
 const MaxOwnerBytes = schedstore.MaxNameBytes
 
 // ClaimWindow is ClaimDue's checked arguments: the clock to compare with
-// and the lease end.
+// and the lease end, and what the dialect learned about the table before
+// the claim.
 type ClaimWindow struct {
 	Now        time.Time
 	LeaseUntil time.Time
 	Limit      int32
+	// Priorities are the distinct priorities of enabled tasks, when the
+	// dialect read them before the claim (core.Dialect.ClaimClock); nil
+	// when it did not, and the dialect's ClaimDue reads them itself if it
+	// needs them. Only MySQL does: without LATERAL its claim is one range
+	// of the claim index per priority, so it must know them first, and
+	// reading them in the same round trip as the clock keeps that read
+	// out of the claim transaction. Empty but not nil: no enabled task,
+	// nothing to claim. A priority that appears after they were read is
+	// claimed next time.
+	Priorities []int32
 }
 
 // CheckClaimArgs validates ClaimDue's arguments (not now, which the

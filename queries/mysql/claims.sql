@@ -9,30 +9,49 @@
 -- sqlc knows no UTC_TIMESTAMP(6), and Open sets the session's time_zone to +00:00.
 SELECT NOW(6) AS now;
 
--- name: ClaimClock :one
--- ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
--- is due at it, in one round trip; the queue is only read when one is.
+-- name: ClaimClock :many
+-- What a claim reads before its transaction, with the clock of the database, in one round trip:
+-- its now, whether a request (Trigger, Backfill) is due at it (the queue is only read when one
+-- is), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges over, so that
+-- the claim transaction spends no round trip on them. It is ClaimPriorities with the clock as
+-- constant columns: still the loose index scan ("Using index for group-by"), one row per pair;
+-- the uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
+-- temporary table per execution, which cost about what the saved round trip does. No rows: the
+-- table is empty, so no request is queued either (a request references its task); the adapter
+-- then reads the clock alone (DatabaseNow). The adapter keeps the enabled pairs: no WHERE
+-- enabled = TRUE here either, for the reason given at ClaimPriorities.
 SELECT NOW(6) AS now,
-    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due;
+    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority;
+
+-- name: ClaimClockAt :many
+-- ClaimClock for a claim at the caller's now: whether a request is due at it, and the distinct
+-- (enabled, priority) pairs, in one round trip. No rows: an empty table, no request.
+SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= sqlc.arg(now)) AS requests_due,
+    enabled, priority
+FROM scheduled_tasks GROUP BY enabled, priority;
 
 -- name: ClaimPriorities :many
 -- The distinct (enabled, priority) pairs: a loose index scan of scheduled_tasks_priority_idx,
 -- one probe per pair ("Using index for group-by"), whatever the table or the backlog. The
 -- adapter keeps the enabled ones: SelectDueForClaim's ranges. No WHERE enabled = TRUE: with it
--- MariaDB reads every enabled index entry instead (see the migration 000004).
+-- MariaDB reads every enabled index entry instead (see the migration 000004). ClaimDue reads
+-- the pairs with ClaimClock or ClaimClockAt, before its transaction; this query is for a claim
+-- window that carries none (taskrow.ClaimWindow.Priorities nil).
 SELECT enabled, priority FROM scheduled_tasks GROUP BY enabled, priority;
 
 -- name: SelectDueForClaim :many
 -- Locks the picked rows; rows another instance has locked are skipped, not waited for.
 -- Index-bound whatever the backlog (issue 11): MariaDB has no LATERAL, so the priorities come
--- first (ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
+-- first (ClaimClock, ClaimClockAt or ClaimPriorities) and become one range of scheduled_tasks_claim_idx each,
 -- (enabled, priority) = (TRUE, p) AND next_run_at <= now. The ranges are read in index order,
 -- which is the ORDER BY (no filesort), and the read stops at LIMIT rows. So InnoDB reads, and
 -- locks, the rows it takes plus those it steps over inside the ranges: rows under a live lease
 -- (lease_until > now: at most the rows of the claims in flight, claimers x LIMIT; completing or
 -- releasing a claim moves next_run_at or clears the lease) and rows other claimers hold (SKIP
 -- LOCKED: not locked, not waited for). Not the due rows beyond the batch: 100 due or 100,000,
--- the same work. A priority that appears after ClaimPriorities read them is claimed next time.
+-- the same work. A priority that appears after they were read is claimed next time.
 SELECT * FROM scheduled_tasks
 WHERE enabled = TRUE AND priority IN (sqlc.slice(priorities)) AND next_run_at <= sqlc.arg(now)
   AND (lease_until IS NULL OR lease_until <= sqlc.arg(now))
