@@ -31,8 +31,8 @@ type Queries[ID, R, C, CP, UP, FP, EP, PP any] interface {
 }
 
 // Generated implements the Dialect methods that are one generated query
-// with no parameters struct, for any dialect: a dialect embeds it and
-// writes the rest. Lists decode straight into one backing array
+// on the task row, for any dialect, over the dialect's mappings: a dialect
+// embeds it and writes the rest. Lists decode straight into one backing array
 // (taskrow.TasksFrom), with no Row slice in between.
 type Generated[ID, R, C, CP, UP, FP, EP, PP any] struct {
 	Calls
@@ -44,7 +44,7 @@ type Generated[ID, R, C, CP, UP, FP, EP, PP any] struct {
 	CreateParams func(taskrow.Row) CP
 	UpdateParams func(r taskrow.Row, expectedVersion int64) UP
 	FindParams   func(taskName, scheduleType, schedule, fingerprint string) FP
-	EnsureParams func(taskrow.Row) EP // sets the ensure key, the unique key concurrent Ensure calls meet on
+	EnsureParams func(taskrow.Row) EP // the statement sets the ensure key from the fingerprint
 	PageParams   func(after schedstore.Cursor, limit int32) PP
 }
 
