@@ -70,23 +70,22 @@ func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	if w.Priorities != nil && len(w.Priorities) == 0 {
 		return nil, nil // no enabled task when ClaimClock looked
 	}
-	rows, err := again(ctx, func() ([]taskrow.Row, error) { return d.claimDue(ctx, owner, w) })
+	rows, err := again(ctx, func() ([]taskrow.Row, error) {
+		// With no rows picked, committing still ends the transaction's gap locks.
+		return core.InTx(ctx, d.db, d.q.WithTx, func(q *mysqldb.Queries) ([]taskrow.Row, error) {
+			return claimDue(ctx, q, owner, w)
+		})
+	})
 	return rows, interpret("claim due", "", err)
 }
 
-func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback() // a no-op after Commit
-	q := d.q.WithTx(tx)
+func claimDue(ctx context.Context, q *mysqldb.Queries, owner string, w taskrow.ClaimWindow) ([]taskrow.Row, error) {
 	// The distinct priorities (a loose index scan), so the locking read is
 	// one range of scheduled_tasks_claim_idx per priority, in the claim's
 	// order: it stops at LIMIT rows and locks only what it reads (see
 	// queries/mysql/claims.sql). ClaimClock read them with the clock;
 	// a window without them reads them here. No enabled task: nothing to
-	// claim, and the commit below still ends the transaction.
+	// claim, and InTx's commit still ends the transaction.
 	prios := w.Priorities
 	if prios == nil {
 		pairs, err := q.ClaimPriorities(ctx)
@@ -97,6 +96,7 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 	}
 	var picked []mysqldb.ScheduledTask
 	if len(prios) > 0 {
+		var err error
 		picked, err = q.SelectDueForClaim(ctx, mysqldb.SelectDueForClaimParams{Priorities: prios, Now: nullTime(&w.Now), Limit: w.Limit})
 		if err != nil {
 			return nil, err
@@ -135,8 +135,7 @@ func (d *dialect) claimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 			return nil, fmt.Errorf("leased %d of %d locked rows", n, len(ids))
 		}
 	}
-	// With no rows picked, committing still ends the transaction's gap locks.
-	return rows, tx.Commit()
+	return rows, nil
 }
 
 // CompleteClaims is one transaction: per completion, advance the task if

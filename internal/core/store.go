@@ -367,33 +367,28 @@ func oneOwner(n int, claim func(int) schedstore.Claim) (string, error) {
 
 // ReleaseClaim implements schedstore.Store.
 func (s *Store) ReleaseClaim(ctx context.Context, c schedstore.Claim) error {
-	if err := s.guard.Enter(ctx); err != nil {
-		return err
-	}
-	if err := taskrow.CheckClaim(c); err != nil {
-		return err
-	}
-	released, err := s.d.ReleaseClaim(ctx, c)
-	if err != nil {
-		return err
-	}
-	return taskrow.CompletionResult(c, released, true)
+	return s.handBack(ctx, c, s.d.ReleaseClaim)
 }
 
 // ReturnClaim implements schedstore.Store: ReleaseClaim's checks and
 // errors, and the dialect's ReturnClaim, which also uncounts the attempt.
 func (s *Store) ReturnClaim(ctx context.Context, c schedstore.Claim) error {
+	return s.handBack(ctx, c, s.d.ReturnClaim)
+}
+
+// handBack is ReleaseClaim and ReturnClaim over the dialect's statement.
+func (s *Store) handBack(ctx context.Context, c schedstore.Claim, hand func(context.Context, schedstore.Claim) (bool, error)) error {
 	if err := s.guard.Enter(ctx); err != nil {
 		return err
 	}
 	if err := taskrow.CheckClaim(c); err != nil {
 		return err
 	}
-	returned, err := s.d.ReturnClaim(ctx, c)
+	done, err := hand(ctx, c)
 	if err != nil {
 		return err
 	}
-	return taskrow.CompletionResult(c, returned, true)
+	return taskrow.CompletionResult(c, done, true)
 }
 
 // Ensure implements schedstore.Store: the unique ensure key decides between
