@@ -8,13 +8,15 @@
 // OpenMigrator return a schema.Migrator for migrate up, down, status and
 // force.
 //
-// The package holds only what is MySQL's own: the URL and the pool
-// (url.go, open.go), migrations (migrate.go), the calls of the
-// sqlc-generated queries and the transactions MySQL needs (dialect.go),
-// the mapping of their rows and parameters to the shared row (rows.go),
-// the error codes (errors.go) and the deadlock retry (retry.go). The
-// Store logic (validation, the closed state, versions, claims, Ensure) is
-// internal/core's, the same for every dialect.
+// The package holds only what is MySQL's own, one role per file: the URL
+// (url.go), the pool (open.go), migrations (migrate.go), the Store type
+// and New (store.go), the calls of the sqlc-generated queries and the
+// transactions MySQL needs (dialect.go) and of those behind the queue of
+// requests, Trigger and Backfill (requests.go), the mapping of their rows
+// and parameters to the shared row (rows.go), the error codes (errors.go)
+// and the deadlock retry (retry.go). The Store logic (validation, the
+// closed state, versions, claims, Ensure) is internal/core's, the same
+// for every dialect.
 //
 // Statements: every Backend call is one statement, so one round trip: the
 // connection interpolates parameters client-side instead of preparing a

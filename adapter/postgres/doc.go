@@ -6,12 +6,14 @@
 // OpenDB opens the pool Open uses; NewMigrator and OpenMigrator return a
 // schema.Migrator for migrate up, down, status and force.
 //
-// The package holds only what is PostgreSQL's own: the URL and the pool
-// (url.go, open.go), migrations (migrate.go), the calls of the
-// sqlc-generated queries (dialect.go), the mapping of their rows and
-// parameters to the shared row (rows.go) and the error codes (errors.go).
-// The Store logic (validation, the closed state, versions, claims,
-// Ensure) is internal/core's, the same for every dialect.
+// The package holds only what is PostgreSQL's own, one role per file: the
+// URL (url.go), the pool (open.go), migrations (migrate.go), the Store
+// type and New (store.go), the calls of the sqlc-generated queries
+// (dialect.go) and of those behind the queue of requests, Trigger and
+// Backfill (requests.go), the mapping of their rows and parameters to the
+// shared row (rows.go) and the error codes (errors.go). The Store logic
+// (validation, the closed state, versions, claims, Ensure) is
+// internal/core's, the same for every dialect.
 //
 // Statements: every call is one statement, so one round trip; ClaimDue
 // and CompleteClaim included (FOR UPDATE SKIP LOCKED, a CTE). Times are

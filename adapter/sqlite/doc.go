@@ -9,13 +9,15 @@
 // the *sql.DB themselves; NewMigrator and OpenMigrator return a
 // schema.Migrator for migrate up, down, status and force.
 //
-// The package holds only what is SQLite's own: the URL, the DSN and the
-// handle (url.go, open.go), migrations and their lock file (migrate.go,
-// lock*.go), the calls of the sqlc-generated queries (dialect.go), the
-// mapping of their rows and parameters to the shared row (rows.go) and the
-// error codes (errors.go). The Store logic (validation, the closed state,
-// versions, claims, Ensure) is internal/core's, the same for every
-// dialect.
+// The package holds only what is SQLite's own, one role per file: the URL
+// and the DSN (url.go), the handle (open.go), migrations (migrate.go) and
+// their lock file (lock.go, lock_unix.go, lock_other.go), the Store type
+// and New (store.go), the calls of the sqlc-generated queries (dialect.go)
+// and of those behind the queue of requests, Trigger and Backfill
+// (requests.go), the mapping of their rows and parameters to the shared
+// row (rows.go) and the error codes (errors.go). The Store logic
+// (validation, the closed state, versions, claims, Ensure) is
+// internal/core's, the same for every dialect.
 //
 // Statements: almost every call is one statement: an Update that matches
 // no row asks once more (ErrNotFound or ErrConflict?), Ensure reads the
