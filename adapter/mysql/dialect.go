@@ -21,7 +21,8 @@ type ledger = core.Ledger[mysqldb.ScheduledTaskFire, mysqldb.ListFiresParams, ti
 
 // dialect is core.Dialect on MySQL and MariaDB. Every write that InnoDB
 // may pick as a deadlock victim runs through again. MySQL has no UPDATE
-// ... RETURNING, so ClaimDue and CompleteClaim are short transactions.
+// ... RETURNING, so ClaimDue, CompleteClaims and QueueRequests are short
+// transactions, and LeaseForRequest and RenewLeases two statements.
 type dialect struct {
 	generated
 	ledger

@@ -22,7 +22,8 @@ type generated = core.Generated[string, pgdb.ScheduledTask, *time.Time, pgdb.Cre
 type ledger = core.Ledger[pgdb.ScheduledTaskFire, pgdb.ListFiresParams, time.Time]
 
 // dialect is core.Dialect on PostgreSQL: every method is one statement,
-// so one round trip.
+// so one round trip, but QueueRequests (one transaction of a statement per
+// occurrence).
 type dialect struct {
 	generated
 	ledger

@@ -15,7 +15,17 @@
 // (validation, the closed state, versions, claims, Ensure) is
 // internal/core's, the same for every dialect.
 //
-// Statements: every call is one statement, so one round trip; ClaimDue
-// and CompleteClaim included (FOR UPDATE SKIP LOCKED, a CTE). Times are
-// timestamptz.
+// Statements: every Backend call is one statement, so one round trip; a
+// versioned Update that matches no row asks once more (ErrNotFound or
+// ErrConflict?). ClaimDue is ClaimClock (with the database's clock only:
+// one statement reads the clock and whether a request is due), then, when
+// a request (Trigger, Backfill) may be due, RequestCandidates and one
+// LeaseForRequest (UPDATE ... RETURNING) per candidate, then ClaimDueTasks
+// (FOR UPDATE SKIP LOCKED) for the slots left: two round trips when no
+// request is due. CompleteClaims (and so CompleteClaim) is one statement
+// for the whole batch, a CTE that advances the tasks, records the fires
+// and any skipped occurrences, and removes the requests. RenewClaims,
+// StartRetry, ReleaseClaim and ReturnClaim are one statement each. Ensure,
+// Pause, Resume, NextDue, Trigger and Backfill take a statement per step
+// (see internal/core). Times are timestamptz.
 package postgres

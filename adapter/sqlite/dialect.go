@@ -13,7 +13,8 @@ import (
 )
 
 // dialect is core.Dialect on SQLite: one statement per method, but for
-// CompleteClaim (SQLite cannot write two tables in one statement).
+// CompleteClaims and QueueRequests, one transaction each (a statement
+// writes one table, and a batch is one commit).
 // Times are INTEGER Unix microseconds.
 type dialect struct {
 	generated
