@@ -139,8 +139,10 @@ func claimDue(ctx context.Context, q *mysqldb.Queries, owner string, w taskrow.C
 	return rows, nil
 }
 
-// CompleteClaims is one transaction: per completion, advance the task if
-// its token is current, then record the fire; two round trips each. A
+// CompleteClaims is one transaction of core.CompleteEach's statements: per
+// completion, advance the task if its token is current, then record the
+// fire and delete the occurrence from the queue of requests, requested or
+// not (one more record when occurrences were skipped), a round trip each; BEGIN and COMMIT are two more per batch. A
 // deadlock reruns it whole. It commits even when the ledger had an
 // occurrence already: the task still advances and its lease is released
 // (ErrAlreadyFired says so).

@@ -21,22 +21,22 @@
 // Statements: every Backend call is one statement, so one round trip (the
 // connection interpolates parameters client-side instead of preparing a
 // statement per call); a versioned Update that matches no row asks once
-// more (ErrNotFound or ErrConflict?). MySQL has no UPDATE ... RETURNING,
-// so the claim calls are short transactions or pairs of statements.
-// ClaimDue is ClaimClock (one statement: the clock, whether a request is
-// due and the priorities; a second for the database's clock when there is
-// no task), then, when a request (Trigger, Backfill) is due,
-// RequestCandidates and per candidate LeaseForRequest (an UPDATE, then the
-// read of the row), then the claim of due tasks for the slots left (BEGIN,
-// select FOR UPDATE SKIP LOCKED, lease, COMMIT): five round trips when no
-// request is due. CompleteClaims (and so CompleteClaim) is one
-// transaction with, per completion, the advance of the task and, when its
-// token was current, the record of the fire and the removal of its request
-// (and one more record when occurrences were skipped). RenewClaims is two
-// statements (renew, then read the tokens back); StartRetry, ReleaseClaim
-// and ReturnClaim are one each. Ensure (which looks the definition up
-// first), Pause, Resume, NextDue, Trigger and Backfill take a statement per
-// step (see internal/core). A statement or transaction that InnoDB picks
-// as a deadlock victim runs again (see again). Times are DATETIME(6)
-// holding UTC.
+// more (ErrNotFound or ErrConflict?). MySQL has no UPDATE ... RETURNING, so
+// the claim calls are short transactions or pairs of statements. ClaimDue
+// is ClaimClock (one statement: the clock, whether a request is due and the
+// priorities; a second for the database's clock when there is no task),
+// then, when a request (Trigger, Backfill) is due, RequestCandidates and
+// per candidate LeaseForRequest (an UPDATE, then the read of the row), then
+// the claim of due tasks for the slots left (BEGIN, select FOR UPDATE SKIP
+// LOCKED, lease, COMMIT): five round trips when no request is due.
+// CompleteClaims (and so CompleteClaim) is one transaction with, per
+// completion, the advance of the task and, when its token was current, the
+// record of the fire and the deletion of the occurrence from the queue,
+// requested or not (and one more record when occurrences were skipped).
+// RenewClaims is two statements (renew, then read the tokens back);
+// StartRetry, ReleaseClaim and ReturnClaim are one each. Ensure (which
+// looks the definition up first), Pause, Resume, NextDue, Trigger and
+// Backfill take a statement per step (see internal/core). A statement or
+// transaction that InnoDB picks as a deadlock victim runs again (see
+// again). Times are DATETIME(6) holding UTC.
 package mysql

@@ -18,14 +18,14 @@
 // Statements: every Backend call is one statement, so one round trip; a
 // versioned Update that matches no row asks once more (ErrNotFound or
 // ErrConflict?). ClaimDue is ClaimClock (with the database's clock only:
-// one statement reads the clock and whether a request is due), then, when
-// a request (Trigger, Backfill) may be due, RequestCandidates and one
+// one statement reads the clock and whether a request is due), then, when a
+// request (Trigger, Backfill) may be due, RequestCandidates and one
 // LeaseForRequest (UPDATE ... RETURNING) per candidate, then ClaimDueTasks
 // (FOR UPDATE SKIP LOCKED) for the slots left: two round trips when no
 // request is due. CompleteClaims (and so CompleteClaim) is one statement
-// for the whole batch, a CTE that advances the tasks, records the fires
-// and any skipped occurrences, and removes the requests. RenewClaims,
-// StartRetry, ReleaseClaim and ReturnClaim are one statement each. Ensure,
-// Pause, Resume, NextDue, Trigger and Backfill take a statement per step
-// (see internal/core). Times are timestamptz.
+// for the whole batch, a CTE that advances the tasks, records the fires and
+// any skipped occurrences, and deletes the occurrences from the queue of
+// requests. RenewClaims, StartRetry, ReleaseClaim and ReturnClaim are one
+// statement each. Ensure, Pause, Resume, NextDue, Trigger and Backfill take
+// a statement per step (see internal/core). Times are timestamptz.
 package postgres

@@ -65,9 +65,11 @@ func (d *dialect) ClaimDue(ctx context.Context, owner string, w taskrow.ClaimWin
 }
 
 // CompleteClaims is one transaction (BEGIN IMMEDIATE with DSN's settings)
-// of two statements per completion: advance the task, record the fire.
-// SQLite runs in-process: the statements cost no round trips, and the
-// batch one commit.
+// of core.CompleteEach's statements: per completion, advance the task and,
+// if its token was current, record the fire and delete the occurrence from
+// the queue of requests, requested or not (one more record when
+// occurrences were skipped). SQLite runs in-process: the
+// statements cost no round trips, and the batch one commit.
 func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	done, err := core.InTx(ctx, d.db, d.q.WithTx, func(q *sqlitedb.Queries) ([]taskrow.Completed, error) {
 		return completeEach(ctx, q, owner, batch)

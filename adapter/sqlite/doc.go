@@ -19,19 +19,20 @@
 // (validation, the closed state, versions, claims, Ensure) is
 // internal/core's, the same for every dialect.
 //
-// Statements: every Backend call is one statement; a versioned Update
-// that matches no row asks once more (ErrNotFound or ErrConflict?). SQLite
-// runs in-process: statements cost no round trips. ClaimDue is
-// RequestCandidates (ClaimClock reads nothing: the clock is the
-// process's), one LeaseForRequest (UPDATE ... RETURNING) per candidate,
-// then ClaimDueTasks (UPDATE ... RETURNING) for the slots left.
-// CompleteClaims (and so CompleteClaim) is one transaction with, per
-// completion, the advance of the task and, when its token was current, the
-// record of the fire and the removal of its request (and one more record
-// when occurrences were skipped): a statement writes one table. RenewClaims,
-// StartRetry, ReleaseClaim and ReturnClaim are one statement each. Ensure,
-// Pause, Resume, NextDue, Trigger and Backfill take a statement per step
-// (see internal/core). Times are INTEGER Unix microseconds (UTC).
+// Statements: every Backend call is one statement; a versioned Update that
+// matches no row asks once more (ErrNotFound or ErrConflict?). SQLite runs
+// in-process: statements cost no round trips. ClaimDue is RequestCandidates
+// (ClaimClock reads nothing: the clock is the process's), one
+// LeaseForRequest (UPDATE ... RETURNING) per candidate, then ClaimDueTasks
+// (UPDATE ... RETURNING) for the slots left. CompleteClaims (and so
+// CompleteClaim) is one transaction with, per completion, the advance of
+// the task and, when its token was current, the record of the fire and the
+// deletion of the occurrence from the queue, requested or not (and one more
+// record when occurrences were skipped): a statement writes one table.
+// RenewClaims, StartRetry, ReleaseClaim and ReturnClaim are one statement
+// each. Ensure, Pause, Resume, NextDue, Trigger and Backfill take a
+// statement per step (see internal/core). Times are INTEGER Unix
+// microseconds (UTC).
 //
 // Connections use WAL (readers never block the writer), busy_timeout (a
 // writer in another process makes us wait rather than fail with

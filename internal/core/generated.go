@@ -265,16 +265,16 @@ func MatchCompleted(batch []taskrow.Completion, n int, row func(int) (id string,
 	return out
 }
 
-// CompleteEach is CompleteClaims for a dialect that writes a completion as
-// two statements (advance the task, then record the fire) inside the one
-// transaction the dialect has begun: advance reports whether the token was
-// current, record whether the ledger took the fire. A completion with
-// skipped occurrences records their row too (c.SkippedFire(), a zero
-// StartedAt), after its own; whether the ledger took that one does not
-// matter.
-//
-// dequeue removes the occurrence from the queue of requests (Trigger,
-// Backfill), whichever way it was claimed: the ledger holds it now.
+// CompleteEach is CompleteClaims for a dialect that writes a completion
+// statement by statement inside the one transaction the dialect has begun.
+// Per completion: advance the task, which reports whether the token was
+// current; a stale completion stops there (one statement). Otherwise
+// record the fire (whether the ledger took it), then dequeue, which removes
+// the occurrence from the queue of requests (Trigger, Backfill) whichever
+// way it was claimed, since the ledger holds it now: three statements. A
+// completion with skipped occurrences then records their row too
+// (c.SkippedFire(), a zero StartedAt): four; whether the ledger took that
+// one does not matter.
 func CompleteEach(batch []taskrow.Completion, advance, record, dequeue func(taskrow.Completion) (int64, error)) ([]taskrow.Completed, error) {
 	out := make([]taskrow.Completed, len(batch))
 	for i, c := range batch {
