@@ -80,9 +80,10 @@ type ClaimDueTasksParams struct {
 
 // Queries behind schedstore.Store (SQLite): claims, leases, completions, the fire ledger, Ensure.
 // Writers are serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are
-// needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: SQLite writes two
-// tables in two statements (adapter/sqlite/dialect.go), and TestQueryNames
-// (internal/sqlcquery) lists which names are shared.
+// needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: a statement writes
+// one table, so a completion writes the task, the ledger and the queue in statements of their
+// own (adapter/sqlite/dialect.go), and TestQueryNames (internal/sqlcquery) lists which names are
+// shared.
 // The claim starts an attempt: counted before it runs, and counted on from where an earlier
 // claim of the same occurrence (a runner that died) left off.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
