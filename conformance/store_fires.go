@@ -55,7 +55,7 @@ func testFires(t *testing.T, s *suite) {
 		wantNoFires(t, st, "unknown task", "ghost")
 	})
 
-	s.storeLeaf(t, "prune_by_fired_at", func(t *testing.T, st schedstore.Store) {
+	s.storeLeaf(t, "prune_by_finished_at", func(t *testing.T, st schedstore.Store) {
 		mustCreate(t, st, dueTask("job", 0, at(base)))
 		fire(t, st, "job", base, at(base.Add(time.Minute)))
 		// FinishedAt is the backend's clock: a pause keeps the two fires apart,

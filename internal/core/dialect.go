@@ -140,7 +140,8 @@ func StartAt(now time.Time) ClaimStart { return ClaimStart{Now: now, RequestsDue
 // Options are how dialects differ in what Store decides.
 type Options struct {
 	// Now is the process clock (time.Now when nil): CreatedAt, UpdatedAt,
-	// FiredAt and a zero ListDue cutoff.
+	// PausedAt, the FinishedAt of a completion that gives none, and a zero
+	// ListDue cutoff.
 	Now func() time.Time
 	// EnsureLooksUpFirst: Ensure reads the definition before inserting,
 	// instead of inserting first. MySQL sets it: an INSERT that checks for

@@ -429,7 +429,7 @@ func (s *Store) PruneFires(ctx context.Context, olderThan time.Time) (int64, err
 	if err := schedstore.ValidateTime("olderThan", olderThan); err != nil {
 		return 0, err
 	}
-	return s.d.PruneFires(ctx, taskrow.StrictBound(olderThan)) // rounds up: fired_at < olderThan
+	return s.d.PruneFires(ctx, taskrow.StrictBound(olderThan)) // rounds up: finished_at < olderThan
 }
 
 // NextDue implements schedstore.Store: the earlier of the first due
