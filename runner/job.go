@@ -17,7 +17,7 @@ type Job struct {
 	Args         []any          `json:"args"`
 	Kwargs       map[string]any `json:"kwargs"`
 	ScheduledFor time.Time      `json:"scheduled_for"` // the occurrence: the task's NextRunAt when claimed
-	FiredAt      time.Time      `json:"fired_at"`      // when this attempt started
+	StartedAt    time.Time      `json:"started_at"`    // when this attempt started
 	Attempt      int            `json:"attempt"`       // 1-based, counted across schedulers
 	MaxAttempts  int            `json:"max_attempts"`  // the task's MaxRetries + 1
 	// Kind is "scheduled", or "manual" (Store.Trigger) or "backfill"

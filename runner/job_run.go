@@ -157,7 +157,7 @@ func (e *engine) attempt(ctx context.Context, c schedstore.Claim, maxAttempts in
 	defer func() { endSpan(ctx, err) }() // after the recover below
 	job := Job{
 		ID: t.ID, TaskName: t.TaskName, Args: orEmptyList(t.Args), Kwargs: orEmptyObject(t.Kwargs),
-		ScheduledFor: c.ScheduledFor.UTC(), FiredAt: e.clock.Now().UTC(),
+		ScheduledFor: c.ScheduledFor.UTC(), StartedAt: e.clock.Now().UTC(),
 		Attempt: c.Attempt, MaxAttempts: maxAttempts, Kind: jobKind(c),
 	}
 	defer func() {

@@ -169,12 +169,12 @@ func (l lostSchedule) ClaimDue(ctx context.Context, owner string, now time.Time,
 func TestJobJSONShape(t *testing.T) {
 	var buf bytes.Buffer
 	j := Job{ID: "id1", TaskName: "send", Args: []any{json.Number("1")}, Kwargs: map[string]any{"to": "<a&b>"},
-		ScheduledFor: t0, FiredAt: t0.Add(1500 * time.Microsecond), Attempt: 2, MaxAttempts: 4, Kind: schedstore.FireScheduled}
+		ScheduledFor: t0, StartedAt: t0.Add(1500 * time.Microsecond), Attempt: 2, MaxAttempts: 4, Kind: schedstore.FireScheduled}
 	if err := JSONLines(&buf).HandleJob(context.Background(), j); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"id":"id1","task_name":"send","args":[1],"kwargs":{"to":"<a&b>"},` +
-		`"scheduled_for":"2026-03-01T12:00:00Z","fired_at":"2026-03-01T12:00:00.0015Z","attempt":2,"max_attempts":4,"kind":"scheduled"}` + "\n"
+		`"scheduled_for":"2026-03-01T12:00:00Z","started_at":"2026-03-01T12:00:00.0015Z","attempt":2,"max_attempts":4,"kind":"scheduled"}` + "\n"
 	if buf.String() != want {
 		t.Fatalf("got  %s\nwant %s", buf.String(), want)
 	}

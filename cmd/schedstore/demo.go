@@ -94,10 +94,10 @@ func (a *app) demo(ctx context.Context, length time.Duration) error {
 		Store:       b,
 		Concurrency: 1, // one line at a time, in firing order
 		Logger:      slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Handler: runner.HandlerFunc(func(_ context.Context, f runner.Job) error {
+		Handler: runner.HandlerFunc(func(_ context.Context, j runner.Job) error {
 			fmt.Fprintf(a.stdout, "  %7s  fired %-14s %-*s  scheduled %s, %s late\n",
-				fmt.Sprintf("+%.1fs", f.FiredAt.Sub(start).Seconds()), f.TaskName, width, labels[f.ID],
-				f.ScheduledFor.Format("15:04:05.000Z"), f.FiredAt.Sub(f.ScheduledFor).Round(100*time.Microsecond))
+				fmt.Sprintf("+%.1fs", j.StartedAt.Sub(start).Seconds()), j.TaskName, width, labels[j.ID],
+				j.ScheduledFor.Format("15:04:05.000Z"), j.StartedAt.Sub(j.ScheduledFor).Round(100*time.Microsecond))
 			return nil
 		}),
 	}

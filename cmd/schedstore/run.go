@@ -22,7 +22,7 @@ func (a *app) runCmd() *cobra.Command {
 ("schedstore fires ID"), and advance the task to its next run time (a one-time
 task is disabled). Without --exec, each attempt is one JSON line on stdout:
 
-  {"id":…,"task_name":…,"args":[…],"kwargs":{…},"scheduled_for":…,"fired_at":…,"attempt":1,"max_attempts":4,"kind":"scheduled"}
+  {"id":…,"task_name":…,"args":[…],"kwargs":{…},"scheduled_for":…,"started_at":…,"attempt":1,"max_attempts":4,"kind":"scheduled"}
 
 With --exec CMD, each attempt runs CMD through /bin/sh -c (cmd /C on Windows),
 with that JSON line on its stdin and SCHEDSTORE_TASK_ID, SCHEDSTORE_TASK_NAME
