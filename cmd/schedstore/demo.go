@@ -86,7 +86,7 @@ func (a *app) demo(ctx context.Context, length time.Duration) error {
 		width = max(width, len(labels[t.ID]))
 		fmt.Fprintf(a.stdout, "  %-14s %s\n", d.name, labels[t.ID])
 	}
-	fmt.Fprintf(a.stdout, "\nRunning the scheduler for %v; one line per fire:\n", length)
+	fmt.Fprintf(a.stdout, "\nRunning the scheduler for %v; one line per job:\n", length)
 
 	runCtx, cancel := context.WithTimeout(ctx, length)
 	defer cancel()

@@ -40,8 +40,8 @@
 //
 // Read commands (list, get, describe, fires, migrate status) print a table or key: value
 // lines, or with --json a JSON document (task fields named as in the Flowrra
-// reference's to_dict). `run` prints one JSON line per fire on stdout and
-// logs with log/slog to stderr.
+// reference's to_dict). `run` prints one JSON line per attempt (the job it
+// runs) on stdout and logs with log/slog to stderr.
 //
 // # Exit status
 //
@@ -54,7 +54,9 @@
 //	   a schedule or field the library refuses, an unusable database URL;
 //	   nothing was written
 //
-// A fire whose --exec command fails is logged; it does not change the status.
+// An attempt whose --exec command fails is logged and tried again, up to
+// the task's max retries; an occurrence none of whose attempts succeeds is
+// recorded failed in the fire ledger. Neither changes the exit status.
 //
 // # Operations
 //

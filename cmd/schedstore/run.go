@@ -56,7 +56,7 @@ Logs go to stderr.`,
   schedstore run --owner web-1 --concurrency 20    # one of several schedulers
   schedstore run --once                            # e.g. from a system crontab
   schedstore run --timeout 10m --exec './report.sh'
-  schedstore run --exec 'jq -c . >> fires.log'
+  schedstore run --exec 'jq -c . >> jobs.log'
   schedstore run --exec 'curl -fsS -H "Content-Type: application/json" --data-binary @- http://localhost:8080/tasks'`,
 		Args: exactArgs(0),
 	}
