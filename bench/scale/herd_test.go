@@ -23,7 +23,7 @@ import (
 
 // The top-of-the-hour herd (issue 11): herdTasks tasks all due at one
 // instant, drained by herdProcs `schedstore run` processes (the built
-// binary, defaults, no --exec: each fire is a JSON line on stdout, sent to
+// binary, defaults, no --exec: each job is a JSON line on stdout, sent to
 // /dev/null). Reported: the time from the instant until the ledger holds
 // every fire, and the fires per second that implies. Measured, never
 // asserted. `make bench-herd`; see README.md.

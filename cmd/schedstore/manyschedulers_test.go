@@ -67,7 +67,7 @@ func TestManySchedulers(t *testing.T) {
 			procs[i] = startScheduler(t, bin, url, fmt.Sprintf("proc-%d", i))
 		}
 		// Kill proc-0 in the middle of a pass: right after it prints its first
-		// fire at or after +10s, while it still holds the rest of its claims.
+		// job at or after +10s, while it still holds the rest of its claims.
 		killAt := start.Add(manyKillAt)
 		for deadline := killAt.Add(2 * time.Second); time.Now().Before(deadline) && !procs[0].firedSince(killAt); {
 			time.Sleep(time.Millisecond)
@@ -136,23 +136,23 @@ func TestManySchedulers(t *testing.T) {
 			}
 		}
 
-		// What the processes printed: a fire the killed process printed but
-		// never recorded is fired again by the next owner (at least once).
+		// What the processes printed: a job the killed process printed but
+		// never recorded runs again on the next owner (at least once).
 		printed, repeated := 0, 0
-		seenFire := map[string]bool{}
+		seenJob := map[string]bool{}
 		for _, p := range procs {
-			for _, f := range p.fires() {
+			for _, j := range p.jobs() {
 				printed++
-				key := f.ID + "@" + f.ScheduledFor.Format(time.RFC3339Nano)
-				if seenFire[key] {
+				key := j.ID + "@" + j.ScheduledFor.Format(time.RFC3339Nano)
+				if seenJob[key] {
 					repeated++
 				}
-				seenFire[key] = true
+				seenJob[key] = true
 			}
 		}
 		t.Logf("%s: %d tasks x %v for %v, %d schedulers, lease %v, proc-0 killed at +%v:\n"+
 			"  ledger: %d occurrences, 0 duplicates (checked), %d gaps > interval, longest gap %v, by owner %v\n"+
-			"  printed fires: %d, printed twice (fired again after the kill): %d",
+			"  printed jobs: %d, printed twice (run again after the kill): %d",
 			d.name, manyTasks, manyInterval, manyRunFor, manyProcs, manyLease, manyKillAt,
 			occurrences, gaps, maxGap, byOwner, printed, repeated)
 		if byOwner["proc-0"] == 0 {
@@ -161,7 +161,7 @@ func TestManySchedulers(t *testing.T) {
 	})
 }
 
-// scheduler is one `schedstore run` process and the fires it printed.
+// scheduler is one `schedstore run` process and the jobs it printed.
 type scheduler struct {
 	owner  string
 	cmd    *exec.Cmd
@@ -190,10 +190,10 @@ func startScheduler(t *testing.T, bin, url, owner string) *scheduler {
 		defer close(p.done)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			var fire runner.Job
-			if json.Unmarshal(sc.Bytes(), &fire) == nil { // a line cut short by SIGKILL is left out
+			var j runner.Job
+			if json.Unmarshal(sc.Bytes(), &j) == nil { // a line cut short by SIGKILL is left out
 				p.mu.Lock()
-				p.printed = append(p.printed, fire)
+				p.printed = append(p.printed, j)
 				p.mu.Unlock()
 			}
 		}
@@ -201,7 +201,7 @@ func startScheduler(t *testing.T, bin, url, owner string) *scheduler {
 	return p
 }
 
-// firedSince reports whether the process printed a fire scheduled at or
+// firedSince reports whether the process printed a job scheduled at or
 // after at.
 func (p *scheduler) firedSince(at time.Time) bool {
 	p.mu.Lock()
@@ -214,8 +214,8 @@ func (p *scheduler) firedSince(at time.Time) bool {
 	return false
 }
 
-// fires returns what the process printed, once its output is closed.
-func (p *scheduler) fires() []runner.Job {
+// jobs returns what the process printed, once its output is closed.
+func (p *scheduler) jobs() []runner.Job {
 	<-p.done
 	p.mu.Lock()
 	defer p.mu.Unlock()

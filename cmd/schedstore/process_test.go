@@ -73,14 +73,14 @@ func TestRunProcess(t *testing.T) {
 			}
 		}()
 
-		var fires []runner.Job
+		var jobs []runner.Job
 		collect := func(line string) {
-			var f runner.Job
-			if err := json.Unmarshal([]byte(line), &f); err != nil {
-				t.Errorf("stdout line %q is not a fire: %v", line, err)
+			var j runner.Job
+			if err := json.Unmarshal([]byte(line), &j); err != nil {
+				t.Errorf("stdout line %q is not a job: %v", line, err)
 				return
 			}
-			fires = append(fires, f)
+			jobs = append(jobs, j)
 		}
 		deadline := time.After(3500 * time.Millisecond)
 	read:
@@ -98,22 +98,22 @@ func TestRunProcess(t *testing.T) {
 		if err := run.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
-		for line := range lines { // a fire in progress finishes first
+		for line := range lines { // a job in progress finishes first
 			collect(line)
 		}
 		if err := run.Wait(); err != nil {
 			t.Fatalf("run after SIGTERM: %v, want exit status 0\nstderr:\n%s", err, run.Stderr)
 		}
 
-		if n := len(fires); n < 3 || n > 4 {
-			t.Fatalf("%d fires in 3.5s of a 1s interval, want 3 or 4: %+v", n, fires)
+		if n := len(jobs); n < 3 || n > 4 {
+			t.Fatalf("%d jobs in 3.5s of a 1s interval, want 3 or 4: %+v", n, jobs)
 		}
-		for i, f := range fires {
-			if f.ID != "tick" || f.TaskName != "tick" {
-				t.Errorf("fire %d is %+v, want task tick", i, f)
+		for i, j := range jobs {
+			if j.ID != "tick" || j.TaskName != "tick" {
+				t.Errorf("job %d is %+v, want task tick", i, j)
 			}
-			if i > 0 && !f.ScheduledFor.After(fires[i-1].ScheduledFor) {
-				t.Errorf("scheduled_for %v after %v: not strictly increasing", f.ScheduledFor, fires[i-1].ScheduledFor)
+			if i > 0 && !j.ScheduledFor.After(jobs[i-1].ScheduledFor) {
+				t.Errorf("scheduled_for %v after %v: not strictly increasing", j.ScheduledFor, jobs[i-1].ScheduledFor)
 			}
 		}
 
@@ -126,9 +126,9 @@ func TestRunProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		last := fires[len(fires)-1].ScheduledFor
+		last := jobs[len(jobs)-1].ScheduledFor
 		if task.LastRunAt == nil || !task.LastRunAt.Equal(last) {
-			t.Errorf("LastRunAt = %v, want the last fire's scheduled_for %v", task.LastRunAt, last)
+			t.Errorf("LastRunAt = %v, want the last job's scheduled_for %v", task.LastRunAt, last)
 		}
 		if want := last.Add(time.Second); task.NextRunAt == nil || !task.NextRunAt.Equal(want) {
 			t.Errorf("NextRunAt = %v, want %v", task.NextRunAt, want)
