@@ -66,16 +66,16 @@
 // Telemetry: a Runner records OpenTelemetry metrics and spans through the
 // OTel API only, to Runner.MeterProvider and Runner.TracerProvider (the
 // global providers when nil: nothing is recorded unless the application
-// installs an SDK). Spans: schedstore.fire, one per attempt (task ID and
+// installs an SDK). Spans: schedstore.attempt, one per attempt (task ID and
 // name, occurrence, attempt, outcome: succeeded, failed, lease_lost or
 // stopped), the handler's context carrying it; schedstore.store.<op>, one
 // per Store call the Runner makes. Metrics, as a Prometheus exporter
 // names them:
 //
-//	schedstore_fires_total{status}                 occurrences recorded, succeeded or failed
+//	schedstore_fires_total{status}                 occurrences run and recorded, succeeded or failed
 //	schedstore_fire_lag_seconds                    scheduled time to the first attempt's start
 //	schedstore_fire_duration_seconds{status}       one attempt's run time, by its outcome
-//	schedstore_fires_in_flight                     attempts running now
+//	schedstore_fires_in_flight                     attempts running now (jobs in their handler)
 //	schedstore_claims_total                        occurrences claimed
 //	schedstore_leases_lost_total                   claims lost before their outcome was recorded
 //	schedstore_occurrences_missed_total            occurrences recorded missed

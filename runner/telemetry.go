@@ -22,22 +22,46 @@ const ScopeName = "github.com/flowrra/schedstore/runner"
 // A Prometheus exporter shows them with dots as underscores, the unit
 // ("s": _seconds) and _total on counters: schedstore_fires_total,
 // schedstore_fire_lag_seconds, and so on (see the package documentation).
+// These are the names operators alert on, so they stay as they are even
+// where "fire" names an attempt: MetricFireDuration and MetricFiresInFlight
+// measure attempts (runs of a Job), not rows of the fire ledger.
 const (
-	MetricFires              = "schedstore.fires"
-	MetricFireLag            = "schedstore.fire.lag"
-	MetricFireDuration       = "schedstore.fire.duration"
-	MetricFiresInFlight      = "schedstore.fires.in_flight"
-	MetricClaims             = "schedstore.claims"
-	MetricLeasesLost         = "schedstore.leases.lost"
+	// MetricFires counts the occurrences the Runner ran and completed, by
+	// the status of their fire ledger row (status: succeeded, failed): one
+	// per row it recorded or found recorded already (ErrAlreadyFired),
+	// whatever the number of attempts. Missed and skipped rows are
+	// MetricOccurrencesMissed and MetricOccurrencesSkipped.
+	MetricFires = "schedstore.fires"
+	// MetricFireLag is the delay from an occurrence's scheduled time to
+	// the start of its first attempt (later attempts are not measured).
+	MetricFireLag = "schedstore.fire.lag"
+	// MetricFireDuration is the run time of one attempt, one value per
+	// attempt (a retried occurrence records several), by the attempt's
+	// outcome (status: succeeded, failed, lease_lost, stopped).
+	MetricFireDuration = "schedstore.fire.duration"
+	// MetricFiresInFlight is the number of attempts running now: jobs
+	// inside their Handler.
+	MetricFiresInFlight = "schedstore.fires.in_flight"
+	// MetricClaims counts the occurrences claimed (each claim starts an
+	// attempt).
+	MetricClaims = "schedstore.claims"
+	// MetricLeasesLost counts claims lost before their outcome was
+	// recorded.
+	MetricLeasesLost = "schedstore.leases.lost"
+	// MetricOccurrencesMissed and MetricOccurrencesSkipped count the
+	// occurrences recorded missed (misfire policy, grace) and skipped
+	// (overlap): a ledger row standing for several counts them all.
 	MetricOccurrencesMissed  = "schedstore.occurrences.missed"
 	MetricOccurrencesSkipped = "schedstore.occurrences.skipped"
-	MetricStoreCallDuration  = "schedstore.store.call.duration"
+	// MetricStoreCallDuration is the time of one Store call the Runner
+	// makes, by op.
+	MetricStoreCallDuration = "schedstore.store.call.duration"
 )
 
 // Span names and attribute keys.
 const (
-	SpanFire        = "schedstore.fire"   // one attempt at an occurrence
-	SpanStorePrefix = "schedstore.store." // + the op, e.g. schedstore.store.claim_due
+	SpanAttempt     = "schedstore.attempt" // one attempt at an occurrence: one run of a Job
+	SpanStorePrefix = "schedstore.store."  // + the op, e.g. schedstore.store.claim_due
 
 	AttrTaskID      = attribute.Key("schedstore.task.id")
 	AttrTaskName    = attribute.Key("schedstore.task.name")
@@ -54,7 +78,7 @@ const (
 	labelOp       = attribute.Key("op")
 )
 
-// Attempt outcomes: the fire span's schedstore.outcome and the status
+// Attempt outcomes: the attempt span's schedstore.outcome and the status
 // label of schedstore.fire.duration.
 const (
 	outcomeSucceeded = "succeeded"
@@ -91,12 +115,12 @@ func newTelemetry(r *Runner) *telemetry {
 	}
 	m := mp.Meter(ScopeName)
 	t := &telemetry{tracer: tp.Tracer(ScopeName), taskNames: r.MetricTaskNames}
-	t.fires = counter(m, MetricFires, "{fire}", "Occurrences fired and recorded in the fire ledger, by outcome (status: succeeded, failed).")
+	t.fires = counter(m, MetricFires, "{fire}", "Occurrences run and recorded in the fire ledger, by outcome (status: succeeded, failed).")
 	t.claims = counter(m, MetricClaims, "{claim}", "Occurrences claimed (a claim starts an attempt).")
 	t.leasesLost = counter(m, MetricLeasesLost, "{claim}", "Claims lost before their outcome was recorded (another scheduler took the occurrence, or the lease could not be renewed in time).")
 	t.missed = counter(m, MetricOccurrencesMissed, "{occurrence}", "Occurrences not fired but recorded missed (misfire policy or grace).")
 	t.skipped = counter(m, MetricOccurrencesSkipped, "{occurrence}", "Occurrences not fired but recorded skipped (the previous one was still running).")
-	inFlight, err := m.Int64UpDownCounter(MetricFiresInFlight, metric.WithUnit("{fire}"),
+	inFlight, err := m.Int64UpDownCounter(MetricFiresInFlight, metric.WithUnit("{attempt}"),
 		metric.WithDescription("Attempts running now."))
 	if err != nil {
 		otel.Handle(err)
@@ -142,7 +166,7 @@ func (t *telemetry) taskAttrs(task *schedstore.Task, extra ...attribute.KeyValue
 // time the attempt starts, on the Runner's clock.
 func (t *telemetry) startAttempt(ctx context.Context, c schedstore.Claim, maxAttempts int, start time.Time) (context.Context, func(ctx context.Context, err error)) {
 	task := c.Task
-	ctx, span := t.tracer.Start(ctx, SpanFire, trace.WithAttributes(
+	ctx, span := t.tracer.Start(ctx, SpanAttempt, trace.WithAttributes(
 		AttrTaskID.String(task.ID), AttrTaskName.String(task.TaskName),
 		AttrOccurrence.String(c.ScheduledFor.UTC().Format(time.RFC3339Nano)),
 		AttrAttempt.Int(c.Attempt), AttrMaxAttempts.Int(maxAttempts)))

@@ -117,11 +117,11 @@ func TestTelemetryOfARun(t *testing.T) {
 			}
 		}
 
-		var fireSpans, storeSpans int
+		var attemptSpans, storeSpans int
 		for _, sp := range h.spans.Ended() {
 			switch {
-			case sp.Name() == SpanFire:
-				fireSpans++
+			case sp.Name() == SpanAttempt:
+				attemptSpans++
 				got := map[attribute.Key]attribute.Value{}
 				for _, kv := range sp.Attributes() {
 					got[kv.Key] = kv.Value
@@ -130,14 +130,14 @@ func TestTelemetryOfARun(t *testing.T) {
 				want := map[string]string{"ok": "succeeded", "bad": "failed"}[id]
 				if got[AttrOutcome].AsString() != want || got[AttrTaskName].AsString() != "job."+id ||
 					got[AttrOccurrence].AsString() != t0.Add(-time.Minute).Format(time.RFC3339Nano) || got[AttrAttempt].AsInt64() < 1 {
-					t.Errorf("fire span attributes %v", got)
+					t.Errorf("attempt span attributes %v", got)
 				}
 			case len(sp.Name()) > len(SpanStorePrefix) && sp.Name()[:len(SpanStorePrefix)] == SpanStorePrefix:
 				storeSpans++
 			}
 		}
-		if fireSpans != 3 || storeSpans == 0 {
-			t.Errorf("%d fire spans (want 3, one per attempt), %d store spans", fireSpans, storeSpans)
+		if attemptSpans != 3 || storeSpans == 0 {
+			t.Errorf("%d attempt spans (want 3, one per attempt), %d store spans", attemptSpans, storeSpans)
 		}
 	}
 }
