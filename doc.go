@@ -14,8 +14,9 @@
 //   - stores and returns times in UTC with microsecond precision;
 //   - validates a task before writing anything (errors wrap [ErrInvalidTask]);
 //   - maps database errors to the sentinels below, so callers use errors.Is;
-//   - makes one round trip per call on PostgreSQL and MySQL (Store.ListAllSeq:
-//     one per page);
+//   - makes one round trip per Backend call on PostgreSQL and MySQL
+//     (Store.ListAllSeq: one per page; the other Store calls, such as
+//     ClaimDue, take a few: see each dialect package's doc);
 //   - is safe for concurrent use and honours every context.
 //
 // Large tables: ListAll and ListEnabled build the whole list in memory.

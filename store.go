@@ -52,24 +52,25 @@ type Store interface {
 	ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Claim, error)
 	// CompleteClaim is CompleteClaims for one claim that succeeded.
 	CompleteClaim(ctx context.Context, c Claim, nextRun *time.Time) error
-	// CompleteClaims records a batch of finished occurrences in one
-	// transaction. For each Completion whose claim's token is still
-	// current, it records the occurrence and its outcome in the fire ledger,
-	// sets LastRunAt to the occurrence and NextRunAt to NextRun (nil: no next
-	// run, and the task is disabled, as for a finished one-time task), bumps
-	// Version and releases the lease. The returned slice has one entry per
-	// completion: nil, ErrLeaseLost (nothing changed for it) or
-	// ErrAlreadyFired (advanced, but the ledger already held the
-	// occurrence). A stale claim fails alone; the others commit. The error
-	// is for the batch as a whole (invalid input, the database): then
-	// nothing was written. Every claim in a batch has the same Owner.
+	// CompleteClaims records a batch of finished occurrences in one transaction
+	// (one per 1000 completions: a longer batch is split). For each Completion
+	// whose claim's token is still current, it records the occurrence and its
+	// outcome in the fire ledger, sets LastRunAt to the occurrence and
+	// NextRunAt to NextRun (nil: no next run, and the task is disabled, as for
+	// a finished one-time task), bumps Version and releases the lease. The
+	// returned slice has one entry per completion: nil, ErrLeaseLost (nothing
+	// changed for it) or ErrAlreadyFired (advanced, but the ledger already held
+	// the occurrence). A stale claim fails alone; the others commit. The error
+	// is for the batch as a whole (invalid input, the database): then nothing
+	// was written (of a split batch, the parts before the failing one were).
+	// Every claim in a batch has the same Owner.
 	CompleteClaims(ctx context.Context, batch []Completion) ([]error, error)
 	// RenewClaims extends the lease of each claim to the database's now +
 	// lease, only while its token is still current. The returned slice has
 	// one entry per claim: nil, or ErrLeaseLost when another owner holds
 	// the task now, or the task is gone (the caller must stop the work).
-	// Every claim has the same Owner; the batch is one round trip on
-	// PostgreSQL and SQLite, two on MySQL.
+	// Every claim has the same Owner; each 1000 claims of the batch are one
+	// statement on PostgreSQL and SQLite, two on MySQL.
 	RenewClaims(ctx context.Context, claims []Claim, lease time.Duration) ([]error, error)
 	// StartRetry counts the next attempt at c's occurrence before it runs
 	// and returns c with Attempt increased: a scheduler that dies during the

@@ -142,10 +142,10 @@ func claimDue(ctx context.Context, q *mysqldb.Queries, owner string, w taskrow.C
 // CompleteClaims is one transaction of core.CompleteEach's statements: per
 // completion, advance the task if its token is current, then record the
 // fire and delete the occurrence from the queue of requests, requested or
-// not (one more record when occurrences were skipped), a round trip each; BEGIN and COMMIT are two more per batch. A
-// deadlock reruns it whole. It commits even when the ledger had an
-// occurrence already: the task still advances and its lease is released
-// (ErrAlreadyFired says so).
+// not (one more record when occurrences were skipped), a round trip each;
+// BEGIN and COMMIT are two more per batch. A deadlock reruns it whole. It
+// commits even when the ledger had an occurrence already: the task still
+// advances and its lease is released (ErrAlreadyFired says so).
 func (d *dialect) CompleteClaims(ctx context.Context, owner string, batch []taskrow.Completion) ([]taskrow.Completed, error) {
 	done, err := again(ctx, func() ([]taskrow.Completed, error) {
 		return core.InTx(ctx, d.db, d.q.WithTx, func(q *mysqldb.Queries) ([]taskrow.Completed, error) {

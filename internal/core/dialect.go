@@ -58,8 +58,9 @@ type Dialect interface {
 	// whether a request (Trigger, Backfill) is due at it, so that a claim
 	// reads the queue only when there is something in it, and what the
 	// dialect's ClaimDue wants to know first (ClaimStart.Priorities), in
-	// at most one round trip. A dialect that does not look at the queue
-	// says RequestsDue true (StartAt).
+	// one round trip at most (MySQL, with the database's clock and no task,
+	// reads its clock in a second). A dialect that does not look at the
+	// queue says RequestsDue true (StartAt).
 	ClaimClock(ctx context.Context, now time.Time) (ClaimStart, error)
 	// ClaimDue leases to owner, until w.LeaseUntil, at most w.Limit enabled
 	// tasks due at w.Now and not under a live lease, skipping locked rows,
