@@ -18,7 +18,7 @@ import (
 // them (interpolateParams with a multibyte collation such as big5).
 //
 //   - parseTime, loc=UTC: DATETIME(6) columns hold UTC and scan to time.Time.
-//   - interpolateParams: one round trip per call, not prepare/execute/close.
+//   - interpolateParams: one round trip per statement, not prepare/execute/close.
 //   - clientFoundRows: an UPDATE reports the rows it matched, not only
 //     those it changed (the queries bump version, so both agree today).
 //   - multiStatements=false: only the migration connection runs scripts.

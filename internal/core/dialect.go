@@ -9,8 +9,8 @@ import (
 )
 
 // Dialect is what a database adapter implements: row operations, each one
-// statement (or one transaction of the dialect's own shape), over rows in
-// the shared form. Arguments are already validated and normalized (UTC,
+// statement where the dialect can (else a few, or one transaction, of the
+// dialect's own shape), over rows in the shared form. Arguments are already validated and normalized (UTC,
 // whole microseconds). Errors come back interpreted: sql.ErrNoRows and its
 // kin as schedstore.ErrNotFound, unique violations as
 // schedstore.ErrAlreadyExists, rejected values as schedstore.ErrInvalidTask.
