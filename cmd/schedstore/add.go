@@ -36,7 +36,7 @@ changes a fixed-time job runs once per matching local time.`,
 		a.addKindCmd(schedstore.ScheduleInterval, "interval DURATION", "Store a task that fires every DURATION",
 			`DURATION is seconds (300, 2.5) or a Go duration (5m, 1h30m, 250ms). Runs stay on
 the grid first + k*DURATION; after downtime the task fires once, then resumes
-at the next future slot.`,
+at the next future slot (the default --misfire once).`,
 			`  schedstore add interval 5m --task cache.refresh
   schedstore add interval 300 --task cache.refresh --args '["eu-west"]' --if-absent`),
 		a.addKindCmd(schedstore.ScheduleOneTime, "once TIME", "Store a task that fires once, at TIME",

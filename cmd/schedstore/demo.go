@@ -41,7 +41,7 @@ func (a *app) demoCmd() *cobra.Command {
 		Short: "Show schedstore working, in a throwaway SQLite database",
 		Long: `Add a few schedules to a throwaway SQLite database in a temporary directory
 (intervals of 1s and 2s, a cron on every even second, a one-time task 3s from
-now), run the scheduler loop so the fires scroll by, list the schedules as
+now), run the scheduler loop so the jobs scroll by, list the schedules as
 list would, and remove the database. --db is ignored.`,
 		Example: "  go run ./cmd/schedstore demo\n  schedstore demo --for 15s",
 		Args:    exactArgs(0),
