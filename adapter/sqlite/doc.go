@@ -20,7 +20,11 @@
 // Statements: almost every call is one statement: an Update that matches
 // no row asks once more (ErrNotFound or ErrConflict?), Ensure reads the
 // existing task, and CompleteClaim writes the task and the fire ledger in
-// one transaction. Times are INTEGER Unix microseconds (UTC).
+// one transaction. Times are INTEGER Unix microseconds (UTC). The Store
+// prepares its queries once, when it is made (sqlc's
+// emit_prepared_queries): compiling a statement costs SQLite about what
+// running a point query does. Queries with an IN list of varying length
+// still compile per call; over a schema not migrated yet, all do.
 //
 // Connections use WAL (readers never block the writer), busy_timeout (a
 // writer in another process makes us wait rather than fail with
