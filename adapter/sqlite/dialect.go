@@ -31,14 +31,38 @@ type ledger = core.Ledger[sqlitedb.ScheduledTaskFire, sqlitedb.ListFiresParams, 
 
 // newStore: owned says whether Close closes db.
 func newStore(db *sql.DB, owned bool) *Store {
-	q, calls := sqlitedb.New(db), core.Calls{Interpret: interpret}
+	q, calls := prepare(db), core.Calls{Interpret: interpret}
 	d := &dialect{db: db, q: q, generated: generated{
 		Calls: calls, Q: q, ID: core.TextID, ToRow: toRow,
 		Cutoff:       func(t time.Time) *int64 { us := taskrow.Micros(t); return &us },
 		CreateParams: createParams, UpdateParams: updateParams, FindParams: findParams, EnsureParams: ensureParams,
 		PageParams: pageParams,
 	}, ledger: ledger{Calls: calls, Q: q, ToFire: toFire, FiresParams: firesParams, Stamp: taskrow.Micros}}
-	return &Store{core.NewHandle(core.New(d, core.Options{Close: core.CloseIf(owned, db.Close)}), db)}
+	closeDB := core.CloseIf(owned, db.Close)
+	closeAll := func() error {
+		err := q.Close()
+		if closeDB != nil {
+			err = errors.Join(err, closeDB())
+		}
+		return err
+	}
+	return &Store{core.NewHandle(core.New(d, core.Options{Close: closeAll}), db)}
+}
+
+// prepare compiles every query once, for the life of the Store: SQLite
+// spends about as long compiling a statement as running a point query (Get
+// took half the time prepared; bench/scale/README.md). The queries with an
+// IN list of varying length (sqlc.slice) still compile per call. A schema
+// that is not (fully) migrated yet cannot be prepared against: the Store
+// then runs its queries unprepared, with the same results and errors at
+// the old cost (sqlc's Prepare leaves the statements it had prepared
+// before the failing one open until db closes).
+func prepare(db *sql.DB) *sqlitedb.Queries {
+	q, err := sqlitedb.Prepare(context.Background(), db)
+	if err != nil {
+		return sqlitedb.New(db)
+	}
+	return q
 }
 
 var _ core.Dialect = (*dialect)(nil)

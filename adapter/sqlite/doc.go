@@ -32,7 +32,10 @@
 // RenewClaims, StartRetry, ReleaseClaim and ReturnClaim are one statement
 // each. Ensure, Pause, Resume, NextDue, Trigger and Backfill take a
 // statement per step (see internal/core). Times are INTEGER Unix
-// microseconds (UTC).
+// microseconds (UTC). The Store prepares its queries once, when it is made
+// (sqlc's emit_prepared_queries): compiling a statement costs SQLite about
+// what running a point query does. Queries with an IN list of varying
+// length still compile per call; over a schema not migrated yet, all do.
 //
 // Connections use WAL (readers never block the writer), busy_timeout (a
 // writer in another process makes us wait rather than fail with

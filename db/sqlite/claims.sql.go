@@ -36,7 +36,7 @@ type AdvanceClaimedTaskParams struct {
 // (attempt_kind set: Trigger, Backfill) leaves the run times and enabled flag alone and leaves
 // its marker (attempts 0 for attempt_for) for a stale LeaseForRequest to re-read.
 func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTaskParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, advanceClaimedTask,
+	result, err := q.exec(ctx, q.advanceClaimedTaskStmt, advanceClaimedTask,
 		arg.ScheduledForUs,
 		arg.NextRunAtUs,
 		arg.KeepEnabled,
@@ -103,7 +103,7 @@ type ClaimDueTasksParams struct {
 // clears the lease). Not the due rows beyond the batch: 100 due or 100,000, the same work.
 // adapter/sqlite/explain_test.go asserts the plan (no temp B-tree for the ORDER BY).
 func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, claimDueTasks,
+	rows, err := q.query(ctx, q.claimDueTasksStmt, claimDueTasks,
 		arg.Owner,
 		arg.LeaseUntilUs,
 		arg.NowUs,
@@ -175,7 +175,7 @@ type DeleteRequestParams struct {
 // A completed occurrence leaves the queue of requests (Trigger, Backfill), whichever way it was
 // claimed: the ledger holds it now.
 func (q *Queries) DeleteRequest(ctx context.Context, arg DeleteRequestParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteRequest, arg.TaskID, arg.ScheduledForUs)
+	result, err := q.exec(ctx, q.deleteRequestStmt, deleteRequest, arg.TaskID, arg.ScheduledForUs)
 	if err != nil {
 		return 0, err
 	}
@@ -232,7 +232,7 @@ type EnsureTaskParams struct {
 // unique ensure_sha256 decides between concurrent Ensure calls. The ensure key is the
 // fingerprint, so the parameters are CreateTask's.
 func (q *Queries) EnsureTask(ctx context.Context, arg EnsureTaskParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, ensureTask,
+	result, err := q.exec(ctx, q.ensureTaskStmt, ensureTask,
 		arg.ID,
 		arg.TaskName,
 		arg.ScheduleType,
@@ -274,7 +274,7 @@ type ListFiresParams struct {
 }
 
 func (q *Queries) ListFires(ctx context.Context, arg ListFiresParams) ([]ScheduledTaskFire, error) {
-	rows, err := q.db.QueryContext(ctx, listFires, arg.TaskID, arg.MaxFires)
+	rows, err := q.query(ctx, q.listFiresStmt, listFires, arg.TaskID, arg.MaxFires)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ DELETE FROM scheduled_task_fires WHERE finished_at_us < ?1
 `
 
 func (q *Queries) PruneFires(ctx context.Context, olderThanUs int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, pruneFires, olderThanUs)
+	result, err := q.exec(ctx, q.pruneFiresStmt, pruneFires, olderThanUs)
 	if err != nil {
 		return 0, err
 	}
@@ -349,7 +349,7 @@ type RecordFireParams struct {
 // 0 rows: the ledger has this occurrence already (the primary key). Also the skipped row of a
 // completion.
 func (q *Queries) RecordFire(ctx context.Context, arg RecordFireParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, recordFire,
+	result, err := q.exec(ctx, q.recordFireStmt, recordFire,
 		arg.TaskID,
 		arg.ScheduledForUs,
 		arg.Owner,
@@ -381,7 +381,7 @@ type ReleaseClaimParams struct {
 
 // Gives the lease back; the attempt the claim started stays counted.
 func (q *Queries) ReleaseClaim(ctx context.Context, arg ReleaseClaimParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, releaseClaim, arg.ID, arg.LeaseToken, arg.Owner)
+	result, err := q.exec(ctx, q.releaseClaimStmt, releaseClaim, arg.ID, arg.LeaseToken, arg.Owner)
 	if err != nil {
 		return 0, err
 	}
@@ -423,7 +423,7 @@ func (q *Queries) RenewLeases(ctx context.Context, arg RenewLeasesParams) ([]Ren
 	} else {
 		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
 	}
-	rows, err := q.db.QueryContext(ctx, query, queryParams...)
+	rows, err := q.query(ctx, nil, query, queryParams...)
 	if err != nil {
 		return nil, err
 	}
@@ -471,7 +471,7 @@ type ReturnClaimParams struct {
 // request row stays queued. Fenced by the token and, as StartRetry is, by the occurrence.
 // attempts comes last, as in MySQL (where it must): each CASE reads the count before the return.
 func (q *Queries) ReturnClaim(ctx context.Context, arg ReturnClaimParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, returnClaim,
+	result, err := q.exec(ctx, q.returnClaimStmt, returnClaim,
 		arg.ID,
 		arg.LeaseToken,
 		arg.Owner,
@@ -499,7 +499,7 @@ type StartRetryParams struct {
 
 // The next attempt of a claimed occurrence, counted before it runs (fenced by the token).
 func (q *Queries) StartRetry(ctx context.Context, arg StartRetryParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, startRetry,
+	result, err := q.exec(ctx, q.startRetryStmt, startRetry,
 		arg.ID,
 		arg.LeaseToken,
 		arg.Owner,

@@ -7,6 +7,7 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,358 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.advanceClaimedTaskStmt, err = db.PrepareContext(ctx, advanceClaimedTask); err != nil {
+		return nil, fmt.Errorf("error preparing query AdvanceClaimedTask: %w", err)
+	}
+	if q.claimDueTasksStmt, err = db.PrepareContext(ctx, claimDueTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimDueTasks: %w", err)
+	}
+	if q.clearTasksStmt, err = db.PrepareContext(ctx, clearTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearTasks: %w", err)
+	}
+	if q.createTaskStmt, err = db.PrepareContext(ctx, createTask); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateTask: %w", err)
+	}
+	if q.deleteRequestStmt, err = db.PrepareContext(ctx, deleteRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRequest: %w", err)
+	}
+	if q.deleteTaskStmt, err = db.PrepareContext(ctx, deleteTask); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteTask: %w", err)
+	}
+	if q.ensureTaskStmt, err = db.PrepareContext(ctx, ensureTask); err != nil {
+		return nil, fmt.Errorf("error preparing query EnsureTask: %w", err)
+	}
+	if q.findTaskByDefinitionStmt, err = db.PrepareContext(ctx, findTaskByDefinition); err != nil {
+		return nil, fmt.Errorf("error preparing query FindTaskByDefinition: %w", err)
+	}
+	if q.getTaskStmt, err = db.PrepareContext(ctx, getTask); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTask: %w", err)
+	}
+	if q.leaseForRequestStmt, err = db.PrepareContext(ctx, leaseForRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query LeaseForRequest: %w", err)
+	}
+	if q.listAllTasksStmt, err = db.PrepareContext(ctx, listAllTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAllTasks: %w", err)
+	}
+	if q.listDueTasksStmt, err = db.PrepareContext(ctx, listDueTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDueTasks: %w", err)
+	}
+	if q.listEnabledTasksStmt, err = db.PrepareContext(ctx, listEnabledTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEnabledTasks: %w", err)
+	}
+	if q.listFiresStmt, err = db.PrepareContext(ctx, listFires); err != nil {
+		return nil, fmt.Errorf("error preparing query ListFires: %w", err)
+	}
+	if q.listTasksPageStmt, err = db.PrepareContext(ctx, listTasksPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTasksPage: %w", err)
+	}
+	if q.nextDueStmt, err = db.PrepareContext(ctx, nextDue); err != nil {
+		return nil, fmt.Errorf("error preparing query NextDue: %w", err)
+	}
+	if q.nextRequestStmt, err = db.PrepareContext(ctx, nextRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query NextRequest: %w", err)
+	}
+	if q.pruneFiresStmt, err = db.PrepareContext(ctx, pruneFires); err != nil {
+		return nil, fmt.Errorf("error preparing query PruneFires: %w", err)
+	}
+	if q.queueRequestStmt, err = db.PrepareContext(ctx, queueRequest); err != nil {
+		return nil, fmt.Errorf("error preparing query QueueRequest: %w", err)
+	}
+	if q.recordFireStmt, err = db.PrepareContext(ctx, recordFire); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordFire: %w", err)
+	}
+	if q.releaseClaimStmt, err = db.PrepareContext(ctx, releaseClaim); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseClaim: %w", err)
+	}
+	if q.renewLeasesStmt, err = db.PrepareContext(ctx, renewLeases); err != nil {
+		return nil, fmt.Errorf("error preparing query RenewLeases: %w", err)
+	}
+	if q.requestCandidatesStmt, err = db.PrepareContext(ctx, requestCandidates); err != nil {
+		return nil, fmt.Errorf("error preparing query RequestCandidates: %w", err)
+	}
+	if q.returnClaimStmt, err = db.PrepareContext(ctx, returnClaim); err != nil {
+		return nil, fmt.Errorf("error preparing query ReturnClaim: %w", err)
+	}
+	if q.setTaskPauseStmt, err = db.PrepareContext(ctx, setTaskPause); err != nil {
+		return nil, fmt.Errorf("error preparing query SetTaskPause: %w", err)
+	}
+	if q.startRetryStmt, err = db.PrepareContext(ctx, startRetry); err != nil {
+		return nil, fmt.Errorf("error preparing query StartRetry: %w", err)
+	}
+	if q.takenOccurrencesStmt, err = db.PrepareContext(ctx, takenOccurrences); err != nil {
+		return nil, fmt.Errorf("error preparing query TakenOccurrences: %w", err)
+	}
+	if q.taskExistsStmt, err = db.PrepareContext(ctx, taskExists); err != nil {
+		return nil, fmt.Errorf("error preparing query TaskExists: %w", err)
+	}
+	if q.updateRunTimesStmt, err = db.PrepareContext(ctx, updateRunTimes); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRunTimes: %w", err)
+	}
+	if q.updateTaskStmt, err = db.PrepareContext(ctx, updateTask); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateTask: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.advanceClaimedTaskStmt != nil {
+		if cerr := q.advanceClaimedTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing advanceClaimedTaskStmt: %w", cerr)
+		}
+	}
+	if q.claimDueTasksStmt != nil {
+		if cerr := q.claimDueTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimDueTasksStmt: %w", cerr)
+		}
+	}
+	if q.clearTasksStmt != nil {
+		if cerr := q.clearTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearTasksStmt: %w", cerr)
+		}
+	}
+	if q.createTaskStmt != nil {
+		if cerr := q.createTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createTaskStmt: %w", cerr)
+		}
+	}
+	if q.deleteRequestStmt != nil {
+		if cerr := q.deleteRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRequestStmt: %w", cerr)
+		}
+	}
+	if q.deleteTaskStmt != nil {
+		if cerr := q.deleteTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteTaskStmt: %w", cerr)
+		}
+	}
+	if q.ensureTaskStmt != nil {
+		if cerr := q.ensureTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ensureTaskStmt: %w", cerr)
+		}
+	}
+	if q.findTaskByDefinitionStmt != nil {
+		if cerr := q.findTaskByDefinitionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findTaskByDefinitionStmt: %w", cerr)
+		}
+	}
+	if q.getTaskStmt != nil {
+		if cerr := q.getTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTaskStmt: %w", cerr)
+		}
+	}
+	if q.leaseForRequestStmt != nil {
+		if cerr := q.leaseForRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing leaseForRequestStmt: %w", cerr)
+		}
+	}
+	if q.listAllTasksStmt != nil {
+		if cerr := q.listAllTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAllTasksStmt: %w", cerr)
+		}
+	}
+	if q.listDueTasksStmt != nil {
+		if cerr := q.listDueTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDueTasksStmt: %w", cerr)
+		}
+	}
+	if q.listEnabledTasksStmt != nil {
+		if cerr := q.listEnabledTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEnabledTasksStmt: %w", cerr)
+		}
+	}
+	if q.listFiresStmt != nil {
+		if cerr := q.listFiresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listFiresStmt: %w", cerr)
+		}
+	}
+	if q.listTasksPageStmt != nil {
+		if cerr := q.listTasksPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTasksPageStmt: %w", cerr)
+		}
+	}
+	if q.nextDueStmt != nil {
+		if cerr := q.nextDueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextDueStmt: %w", cerr)
+		}
+	}
+	if q.nextRequestStmt != nil {
+		if cerr := q.nextRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextRequestStmt: %w", cerr)
+		}
+	}
+	if q.pruneFiresStmt != nil {
+		if cerr := q.pruneFiresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pruneFiresStmt: %w", cerr)
+		}
+	}
+	if q.queueRequestStmt != nil {
+		if cerr := q.queueRequestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queueRequestStmt: %w", cerr)
+		}
+	}
+	if q.recordFireStmt != nil {
+		if cerr := q.recordFireStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordFireStmt: %w", cerr)
+		}
+	}
+	if q.releaseClaimStmt != nil {
+		if cerr := q.releaseClaimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseClaimStmt: %w", cerr)
+		}
+	}
+	if q.renewLeasesStmt != nil {
+		if cerr := q.renewLeasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing renewLeasesStmt: %w", cerr)
+		}
+	}
+	if q.requestCandidatesStmt != nil {
+		if cerr := q.requestCandidatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing requestCandidatesStmt: %w", cerr)
+		}
+	}
+	if q.returnClaimStmt != nil {
+		if cerr := q.returnClaimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing returnClaimStmt: %w", cerr)
+		}
+	}
+	if q.setTaskPauseStmt != nil {
+		if cerr := q.setTaskPauseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setTaskPauseStmt: %w", cerr)
+		}
+	}
+	if q.startRetryStmt != nil {
+		if cerr := q.startRetryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing startRetryStmt: %w", cerr)
+		}
+	}
+	if q.takenOccurrencesStmt != nil {
+		if cerr := q.takenOccurrencesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing takenOccurrencesStmt: %w", cerr)
+		}
+	}
+	if q.taskExistsStmt != nil {
+		if cerr := q.taskExistsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing taskExistsStmt: %w", cerr)
+		}
+	}
+	if q.updateRunTimesStmt != nil {
+		if cerr := q.updateRunTimesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRunTimesStmt: %w", cerr)
+		}
+	}
+	if q.updateTaskStmt != nil {
+		if cerr := q.updateTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateTaskStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                       DBTX
+	tx                       *sql.Tx
+	advanceClaimedTaskStmt   *sql.Stmt
+	claimDueTasksStmt        *sql.Stmt
+	clearTasksStmt           *sql.Stmt
+	createTaskStmt           *sql.Stmt
+	deleteRequestStmt        *sql.Stmt
+	deleteTaskStmt           *sql.Stmt
+	ensureTaskStmt           *sql.Stmt
+	findTaskByDefinitionStmt *sql.Stmt
+	getTaskStmt              *sql.Stmt
+	leaseForRequestStmt      *sql.Stmt
+	listAllTasksStmt         *sql.Stmt
+	listDueTasksStmt         *sql.Stmt
+	listEnabledTasksStmt     *sql.Stmt
+	listFiresStmt            *sql.Stmt
+	listTasksPageStmt        *sql.Stmt
+	nextDueStmt              *sql.Stmt
+	nextRequestStmt          *sql.Stmt
+	pruneFiresStmt           *sql.Stmt
+	queueRequestStmt         *sql.Stmt
+	recordFireStmt           *sql.Stmt
+	releaseClaimStmt         *sql.Stmt
+	renewLeasesStmt          *sql.Stmt
+	requestCandidatesStmt    *sql.Stmt
+	returnClaimStmt          *sql.Stmt
+	setTaskPauseStmt         *sql.Stmt
+	startRetryStmt           *sql.Stmt
+	takenOccurrencesStmt     *sql.Stmt
+	taskExistsStmt           *sql.Stmt
+	updateRunTimesStmt       *sql.Stmt
+	updateTaskStmt           *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                       tx,
+		tx:                       tx,
+		advanceClaimedTaskStmt:   q.advanceClaimedTaskStmt,
+		claimDueTasksStmt:        q.claimDueTasksStmt,
+		clearTasksStmt:           q.clearTasksStmt,
+		createTaskStmt:           q.createTaskStmt,
+		deleteRequestStmt:        q.deleteRequestStmt,
+		deleteTaskStmt:           q.deleteTaskStmt,
+		ensureTaskStmt:           q.ensureTaskStmt,
+		findTaskByDefinitionStmt: q.findTaskByDefinitionStmt,
+		getTaskStmt:              q.getTaskStmt,
+		leaseForRequestStmt:      q.leaseForRequestStmt,
+		listAllTasksStmt:         q.listAllTasksStmt,
+		listDueTasksStmt:         q.listDueTasksStmt,
+		listEnabledTasksStmt:     q.listEnabledTasksStmt,
+		listFiresStmt:            q.listFiresStmt,
+		listTasksPageStmt:        q.listTasksPageStmt,
+		nextDueStmt:              q.nextDueStmt,
+		nextRequestStmt:          q.nextRequestStmt,
+		pruneFiresStmt:           q.pruneFiresStmt,
+		queueRequestStmt:         q.queueRequestStmt,
+		recordFireStmt:           q.recordFireStmt,
+		releaseClaimStmt:         q.releaseClaimStmt,
+		renewLeasesStmt:          q.renewLeasesStmt,
+		requestCandidatesStmt:    q.requestCandidatesStmt,
+		returnClaimStmt:          q.returnClaimStmt,
+		setTaskPauseStmt:         q.setTaskPauseStmt,
+		startRetryStmt:           q.startRetryStmt,
+		takenOccurrencesStmt:     q.takenOccurrencesStmt,
+		taskExistsStmt:           q.taskExistsStmt,
+		updateRunTimesStmt:       q.updateRunTimesStmt,
+		updateTaskStmt:           q.updateTaskStmt,
 	}
 }

@@ -40,7 +40,7 @@ type LeaseForRequestParams struct {
 // completed (attempt_for_us set to it with attempts back at 0). The claim counts an attempt,
 // keyed to the requested occurrence.
 func (q *Queries) LeaseForRequest(ctx context.Context, arg LeaseForRequestParams) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, leaseForRequest,
+	rows, err := q.query(ctx, q.leaseForRequestStmt, leaseForRequest,
 		arg.Owner,
 		arg.LeaseUntilUs,
 		arg.RequestForUs,
@@ -108,7 +108,7 @@ SELECT requested_at_us FROM scheduled_task_requests ORDER BY requested_at_us LIM
 
 // The oldest request: how long a scheduler may sleep (the first entry of its index).
 func (q *Queries) NextRequest(ctx context.Context) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, nextRequest)
+	rows, err := q.query(ctx, q.nextRequestStmt, nextRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ type QueueRequestParams struct {
 
 // Queues one occurrence unless the fire ledger or the queue holds it already.
 func (q *Queries) QueueRequest(ctx context.Context, arg QueueRequestParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, queueRequest,
+	result, err := q.exec(ctx, q.queueRequestStmt, queueRequest,
 		arg.TaskID,
 		arg.ScheduledForUs,
 		arg.Kind,
@@ -191,7 +191,7 @@ type RequestCandidatesRow struct {
 // them task by task. One per task, so a long backfill of one task does not hide the requests
 // of the others (scheduled_task_requests_task_idx answers the NOT EXISTS).
 func (q *Queries) RequestCandidates(ctx context.Context, arg RequestCandidatesParams) ([]RequestCandidatesRow, error) {
-	rows, err := q.db.QueryContext(ctx, requestCandidates, arg.NowUs, arg.MaxRequests)
+	rows, err := q.query(ctx, q.requestCandidatesStmt, requestCandidates, arg.NowUs, arg.MaxRequests)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ type TakenOccurrencesParams struct {
 
 // The occurrences of a task in [from, to) that the fire ledger or the queue holds.
 func (q *Queries) TakenOccurrences(ctx context.Context, arg TakenOccurrencesParams) ([]int64, error) {
-	rows, err := q.db.QueryContext(ctx, takenOccurrences, arg.TaskID, arg.FromUs, arg.ToUs)
+	rows, err := q.query(ctx, q.takenOccurrencesStmt, takenOccurrences, arg.TaskID, arg.FromUs, arg.ToUs)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ DELETE FROM scheduled_tasks
 `
 
 func (q *Queries) ClearTasks(ctx context.Context) (int64, error) {
-	result, err := q.db.ExecContext(ctx, clearTasks)
+	result, err := q.exec(ctx, q.clearTasksStmt, clearTasks)
 	if err != nil {
 		return 0, err
 	}
@@ -67,7 +67,7 @@ type CreateTaskParams struct {
 // The same -- name: exists in queries/postgres and queries/mysql.
 // A duplicate id fails on the primary key in this same statement: no check-then-insert.
 func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
-	_, err := q.db.ExecContext(ctx, createTask,
+	_, err := q.exec(ctx, q.createTaskStmt, createTask,
 		arg.ID,
 		arg.TaskName,
 		arg.ScheduleType,
@@ -98,7 +98,7 @@ DELETE FROM scheduled_tasks WHERE id = ?1
 `
 
 func (q *Queries) DeleteTask(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteTask, id)
+	result, err := q.exec(ctx, q.deleteTaskStmt, deleteTask, id)
 	if err != nil {
 		return 0, err
 	}
@@ -124,7 +124,7 @@ type FindTaskByDefinitionParams struct {
 // The fingerprint covers args and kwargs; the other columns guard against a collision.
 // Several matches: the oldest wins, so the answer is stable.
 func (q *Queries) FindTaskByDefinition(ctx context.Context, arg FindTaskByDefinitionParams) (ScheduledTask, error) {
-	row := q.db.QueryRowContext(ctx, findTaskByDefinition,
+	row := q.queryRow(ctx, q.findTaskByDefinitionStmt, findTaskByDefinition,
 		arg.DefinitionSha256,
 		arg.TaskName,
 		arg.ScheduleType,
@@ -173,7 +173,7 @@ SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, 
 `
 
 func (q *Queries) GetTask(ctx context.Context, id string) (ScheduledTask, error) {
-	row := q.db.QueryRowContext(ctx, getTask, id)
+	row := q.queryRow(ctx, q.getTaskStmt, getTask, id)
 	var i ScheduledTask
 	err := row.Scan(
 		&i.ID,
@@ -217,7 +217,7 @@ SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, 
 `
 
 func (q *Queries) ListAllTasks(ctx context.Context) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, listAllTasks)
+	rows, err := q.query(ctx, q.listAllTasksStmt, listAllTasks)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ ORDER BY priority DESC, next_run_at_us, id
 
 // Range scan on the partial index scheduled_tasks_due_idx; the due set is small.
 func (q *Queries) ListDueTasks(ctx context.Context, nowUs *int64) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, listDueTasks, nowUs)
+	rows, err := q.query(ctx, q.listDueTasksStmt, listDueTasks, nowUs)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +341,7 @@ SELECT id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, 
 
 // "enabled = 1" literally, to match the partial index's WHERE.
 func (q *Queries) ListEnabledTasks(ctx context.Context) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, listEnabledTasks)
+	rows, err := q.query(ctx, q.listEnabledTasksStmt, listEnabledTasks)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +414,7 @@ type ListTasksPageParams struct {
 // page costs its own rows whatever the table. First page: a cursor before every row (a
 // created_at_us below any stored one and ”).
 func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([]ScheduledTask, error) {
-	rows, err := q.db.QueryContext(ctx, listTasksPage, arg.AfterCreatedAtUs, arg.AfterID, arg.PageSize)
+	rows, err := q.query(ctx, q.listTasksPageStmt, listTasksPage, arg.AfterCreatedAtUs, arg.AfterID, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ LIMIT 1
 
 // The first entry of scheduled_tasks_due_idx: how long a scheduler may sleep.
 func (q *Queries) NextDue(ctx context.Context) (*int64, error) {
-	row := q.db.QueryRowContext(ctx, nextDue)
+	row := q.queryRow(ctx, q.nextDueStmt, nextDue)
 	var next_run_at_us *int64
 	err := row.Scan(&next_run_at_us)
 	return next_run_at_us, err
@@ -505,7 +505,7 @@ type SetTaskPauseParams struct {
 // Pause and Resume: read, decide, then write only if the stored version is still the one read
 // (0 rows: ErrConflict or ErrNotFound; the caller reads again).
 func (q *Queries) SetTaskPause(ctx context.Context, arg SetTaskPauseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, setTaskPause,
+	result, err := q.exec(ctx, q.setTaskPauseStmt, setTaskPause,
 		arg.Enabled,
 		arg.NextRunAtUs,
 		arg.PausedAtUs,
@@ -526,7 +526,7 @@ SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = ?1)
 
 // Only on the error path of an UPDATE that matched no row.
 func (q *Queries) TaskExists(ctx context.Context, id string) (bool, error) {
-	row := q.db.QueryRowContext(ctx, taskExists, id)
+	row := q.queryRow(ctx, q.taskExistsStmt, taskExists, id)
 	var exists bool
 	err := row.Scan(&exists)
 	return exists, err
@@ -547,7 +547,7 @@ type UpdateRunTimesParams struct {
 }
 
 func (q *Queries) UpdateRunTimes(ctx context.Context, arg UpdateRunTimesParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateRunTimes,
+	result, err := q.exec(ctx, q.updateRunTimesStmt, updateRunTimes,
 		arg.LastRunAtUs,
 		arg.NextRunAtUs,
 		arg.UpdatedAtUs,
@@ -618,7 +618,7 @@ type UpdateTaskParams struct {
 // definition the row no longer has. The pause (paused_at_us, pause_reason) is written only by
 // Pause and Resume, but enabling a task ends its pause.
 func (q *Queries) UpdateTask(ctx context.Context, arg UpdateTaskParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateTask,
+	result, err := q.exec(ctx, q.updateTaskStmt, updateTask,
 		arg.TaskName,
 		arg.ScheduleType,
 		arg.Schedule,
