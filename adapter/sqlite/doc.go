@@ -23,8 +23,9 @@
 // matches no row asks once more (ErrNotFound or ErrConflict?). SQLite runs
 // in-process: statements cost no round trips. ClaimDue is RequestCandidates
 // (ClaimClock reads nothing: the clock is the process's), one
-// LeaseForRequest (UPDATE ... RETURNING) per candidate, then ClaimDueTasks
-// (UPDATE ... RETURNING) for the slots left. CompleteClaims (and so
+// LeaseForRequest (UPDATE ... RETURNING) per candidate, then, for the
+// slots left, ClaimPriorities and ClaimDueTasks (UPDATE ... RETURNING; none
+// when no task is enabled). CompleteClaims (and so
 // CompleteClaim) is one transaction with, per completion, the advance of
 // the task and, when its token was current, the record of the fire and the
 // deletion of the occurrence from the queue, requested or not (and one more

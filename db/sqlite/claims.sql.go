@@ -52,7 +52,6 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 }
 
 const claimDueTasks = `-- name: ClaimDueTasks :many
-
 UPDATE scheduled_tasks
 SET lease_owner = ?1, lease_until_us = ?2,
     lease_token = lease_token + 1,
@@ -62,11 +61,11 @@ SET lease_owner = ?1, lease_until_us = ?2,
     attempt_for_us = next_run_at_us, attempt_kind = NULL
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
-    WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)
+    WHERE d.enabled = 1 AND d.priority IN (SELECT value FROM json_each(CAST(?4 AS TEXT)))
       AND d.next_run_at_us <= ?3
       AND (d.lease_until_us IS NULL OR d.lease_until_us <= ?3)
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
-    LIMIT ?4
+    LIMIT ?5
 )
 RETURNING id, task_name, schedule_type, schedule, args, kwargs, definition_sha256, enabled, last_run_at_us, next_run_at_us, created_at_us, updated_at_us, description, max_retries, retry_delay_us, priority, version, ensure_sha256, lease_owner, lease_until_us, lease_token, attempt_for_us, attempts, first_attempt_at_us, misfire_policy, max_catch_up, misfire_grace_us, overlap_policy, jitter_us, paused_at_us, pause_reason, attempt_kind
 `
@@ -75,24 +74,21 @@ type ClaimDueTasksParams struct {
 	Owner        *string
 	LeaseUntilUs *int64
 	NowUs        *int64
+	Priorities   string
 	MaxClaims    int64
 }
 
-// Queries behind schedstore.Store (SQLite): claims, leases, completions, the fire ledger, Ensure.
-// Writers are serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are
-// needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: a statement writes
-// one table, so a completion writes the task, the ledger and the queue in statements of their
-// own (adapter/sqlite/dialect.go), and TestQueryNames (internal/sqlcquery) lists which names are
-// shared.
 // The claim starts an attempt: counted before it runs, and counted on from where an earlier
 // claim of the same occurrence (a runner that died) left off.
 // One statement: pick and lease. RETURNING has no order: the adapter sorts.
 // Index-bound whatever the backlog (issue 11), on scheduled_tasks_claim_idx
 // (priority DESC, next_run_at_us, id) WHERE enabled = 1:
 //
-//	scheduled_task_priorities (a view, migration 000004): a loose index scan, the distinct
-//	      priorities of enabled rows, one index probe each (a recursive CTE, in a view because
-//	      sqlc's SQLite parser resolves no CTE inside an UPDATE);
+//	priorities: a JSON array of the distinct priorities of enabled rows, which ClaimPriorities
+//	      read just before (a loose index scan, one probe each). A parameter rather than the
+//	      view as a subquery: with ANALYZE's statistics SQLite compiles a prepared statement
+//	      again each time its parameters are bound, and the view made that about a fifth of a
+//	      claim (bench/scale/README.md);
 //	d:    priority IN (those) becomes one range per priority, priority = p AND next_run_at_us <= now,
 //	      which SQLite walks in index order (highest priority first), so the ORDER BY needs no
 //	      sort and the scan stops at LIMIT rows.
@@ -107,6 +103,7 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 		arg.Owner,
 		arg.LeaseUntilUs,
 		arg.NowUs,
+		arg.Priorities,
 		arg.MaxClaims,
 	)
 	if err != nil {
@@ -153,6 +150,43 @@ func (q *Queries) ClaimDueTasks(ctx context.Context, arg ClaimDueTasksParams) ([
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const claimPriorities = `-- name: ClaimPriorities :many
+
+SELECT CAST(p.priority AS INTEGER) AS priority FROM scheduled_task_priorities AS p WHERE p.priority IS NOT NULL
+`
+
+// Queries behind schedstore.Store (SQLite): claims, leases, completions, the fire ledger, Ensure.
+// Writers are serialized by SQLite itself (BEGIN IMMEDIATE, busy_timeout), so no row locks are
+// needed. Unlike tasks.sql, the -- name: set of this file differs per dialect: a statement writes
+// one table, so a completion writes the task, the ledger and the queue in statements of their
+// own (adapter/sqlite/dialect.go), and TestQueryNames (internal/sqlcquery) lists which names are
+// shared.
+// The distinct priorities of enabled tasks, highest first: the view scheduled_task_priorities
+// (migration 000004), a loose index scan of scheduled_tasks_claim_idx, one probe per priority.
+// It ends with one NULL row (the recursion's last step), left out here.
+func (q *Queries) ClaimPriorities(ctx context.Context) ([]int64, error) {
+	rows, err := q.query(ctx, q.claimPrioritiesStmt, claimPriorities)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var priority int64
+		if err := rows.Scan(&priority); err != nil {
+			return nil, err
+		}
+		items = append(items, priority)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimDueTasksStmt, err = db.PrepareContext(ctx, claimDueTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimDueTasks: %w", err)
 	}
+	if q.claimPrioritiesStmt, err = db.PrepareContext(ctx, claimPriorities); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimPriorities: %w", err)
+	}
 	if q.clearTasksStmt, err = db.PrepareContext(ctx, clearTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearTasks: %w", err)
 	}
@@ -127,6 +130,11 @@ func (q *Queries) Close() error {
 	if q.claimDueTasksStmt != nil {
 		if cerr := q.claimDueTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimDueTasksStmt: %w", cerr)
+		}
+	}
+	if q.claimPrioritiesStmt != nil {
+		if cerr := q.claimPrioritiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimPrioritiesStmt: %w", cerr)
 		}
 	}
 	if q.clearTasksStmt != nil {
@@ -310,6 +318,7 @@ type Queries struct {
 	tx                       *sql.Tx
 	advanceClaimedTaskStmt   *sql.Stmt
 	claimDueTasksStmt        *sql.Stmt
+	claimPrioritiesStmt      *sql.Stmt
 	clearTasksStmt           *sql.Stmt
 	createTaskStmt           *sql.Stmt
 	deleteRequestStmt        *sql.Stmt
@@ -346,6 +355,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                       tx,
 		advanceClaimedTaskStmt:   q.advanceClaimedTaskStmt,
 		claimDueTasksStmt:        q.claimDueTasksStmt,
+		claimPrioritiesStmt:      q.claimPrioritiesStmt,
 		clearTasksStmt:           q.clearTasksStmt,
 		createTaskStmt:           q.createTaskStmt,
 		deleteRequestStmt:        q.deleteRequestStmt,

@@ -5,15 +5,23 @@
 -- own (adapter/sqlite/dialect.go), and TestQueryNames (internal/sqlcquery) lists which names are
 -- shared.
 
+-- name: ClaimPriorities :many
+-- The distinct priorities of enabled tasks, highest first: the view scheduled_task_priorities
+-- (migration 000004), a loose index scan of scheduled_tasks_claim_idx, one probe per priority.
+-- It ends with one NULL row (the recursion's last step), left out here.
+SELECT CAST(p.priority AS INTEGER) AS priority FROM scheduled_task_priorities AS p WHERE p.priority IS NOT NULL;
+
 -- name: ClaimDueTasks :many
 -- The claim starts an attempt: counted before it runs, and counted on from where an earlier
 -- claim of the same occurrence (a runner that died) left off.
 -- One statement: pick and lease. RETURNING has no order: the adapter sorts.
 -- Index-bound whatever the backlog (issue 11), on scheduled_tasks_claim_idx
 -- (priority DESC, next_run_at_us, id) WHERE enabled = 1:
---   scheduled_task_priorities (a view, migration 000004): a loose index scan, the distinct
---         priorities of enabled rows, one index probe each (a recursive CTE, in a view because
---         sqlc's SQLite parser resolves no CTE inside an UPDATE);
+--   priorities: a JSON array of the distinct priorities of enabled rows, which ClaimPriorities
+--         read just before (a loose index scan, one probe each). A parameter rather than the
+--         view as a subquery: with ANALYZE's statistics SQLite compiles a prepared statement
+--         again each time its parameters are bound, and the view made that about a fifth of a
+--         claim (bench/scale/README.md);
 --   d:    priority IN (those) becomes one range per priority, priority = p AND next_run_at_us <= now,
 --         which SQLite walks in index order (highest priority first), so the ORDER BY needs no
 --         sort and the scan stops at LIMIT rows.
@@ -31,7 +39,7 @@ SET lease_owner = sqlc.arg(owner), lease_until_us = sqlc.arg(lease_until_us),
     attempt_for_us = next_run_at_us, attempt_kind = NULL
 WHERE id IN (
     SELECT d.id FROM scheduled_tasks AS d
-    WHERE d.enabled = 1 AND d.priority IN (SELECT p.priority FROM scheduled_task_priorities AS p)
+    WHERE d.enabled = 1 AND d.priority IN (SELECT value FROM json_each(CAST(sqlc.arg(priorities) AS TEXT)))
       AND d.next_run_at_us <= sqlc.arg(now_us)
       AND (d.lease_until_us IS NULL OR d.lease_until_us <= sqlc.arg(now_us))
     ORDER BY d.priority DESC, d.next_run_at_us, d.id
