@@ -7,16 +7,18 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Settings of TestClaimAB, from the environment.
 const (
-	envABURL  = "SCHEDSTORE_BENCH_AB_URL"  // a MySQL/MariaDB database of its own, kept between runs; unset: skip
+	envABURL  = "SCHEDSTORE_BENCH_AB_URL"  // a database of its own (any dialect), kept between runs; unset: skip
 	envABMode = "SCHEDSTORE_BENCH_AB_MODE" // fill (1M tasks, 100 due), backlog (100,090 due), or measure (default)
 	envABReps = "SCHEDSTORE_BENCH_AB_REPS" // rounds per measure (default 200)
 )
@@ -41,11 +43,19 @@ func TestClaimAB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	b, ok := st.(interface{ DB() *sql.DB })
-	if !ok {
-		t.Fatalf("%s: not a MySQL or MariaDB database", envABURL)
+	var f filler
+	switch b := st.(type) {
+	case interface{ DB() *pgxpool.Pool }:
+		f = pgFiller{b.DB()}
+	case interface{ DB() *sql.DB }:
+		if strings.HasPrefix(url, "mysql") {
+			f = mysqlFiller{b.DB()}
+		} else {
+			f = sqliteFiller{b.DB()}
+		}
+	default:
+		t.Fatalf("%s: no bulk filler for %T", envABURL, st)
 	}
-	f := mysqlFiller{b.DB()}
 	switch mode := os.Getenv(envABMode); mode {
 	case "fill":
 		fixture := schedstore.NewCron("scale-fixture", "0 * * * *")

@@ -8,7 +8,7 @@
 // `schedstore list --json` by table size), skipped unless
 // SCHEDSTORE_BENCH_LIST=1, so `go test ./...` and `make test` never run
 // them; `make bench-scale` and `make bench-list` do. TestClaimAB (ClaimDue
-// on MySQL/MariaDB, two builds taking turns on one table) is skipped
+// and Get, builds taking turns on one table, any dialect) is skipped
 // unless SCHEDSTORE_BENCH_AB_URL is set. README.md has the method, the
 // commands and the results.
 package scale
