@@ -10,8 +10,9 @@ import (
 
 // TestClaimDueRoundTrips counts what one ClaimDue costs on the wire, with
 // the caller's now and with the database's: one statement before the claim
-// (ClaimClock or ClaimClockAt: the clock, whether a request is due, the
-// priorities), then BEGIN, SelectDueForClaim, LeaseTasks, COMMIT. Before
+// (ClaimClock or ClaimClockAt: the clock, whether a request is due, whether
+// a task is, the priorities), then BEGIN, SelectDueForClaim, LeaseTasks,
+// COMMIT; when no task is due, that one statement alone. Before
 // the priorities came with the clock it was six either way: the clock (or,
 // with the caller's now, RequestCandidates every time), BEGIN,
 // ClaimPriorities, select, lease, COMMIT. A queued request adds its own
@@ -48,6 +49,20 @@ func TestClaimDueRoundTrips(t *testing.T) {
 	// comes with the priorities, and there are none).
 	count("empty table, database clock", time.Time{}, 0)
 	count("empty table, caller's now", t0, 0)
+
+	// A task, due at neither clock: the clock statement says so, and the
+	// claim transaction is not begun.
+	later := schedstore.NewCron("later", "@hourly")
+	later.NextRunAt = ptr(t0.Add(365 * 24 * time.Hour))
+	if err := b.Create(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("nothing due, database clock", time.Time{}, 0); n != 1 {
+		t.Errorf("ClaimDue with nothing due, database clock: %d round trips, want 1", n)
+	}
+	if n := count("nothing due, caller's now", t0, 0); n != 1 {
+		t.Errorf("ClaimDue with nothing due, caller's now: %d round trips, want 1", n)
+	}
 
 	// Due at t0 (2030) and due at the database's now, over priorities 0..2.
 	for i := range 6 {

@@ -249,11 +249,12 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 // ClaimClock is one statement, whichever the clock: the database's now
-// (UTC) unless the caller passed one, a look at the queue, and the
-// distinct priorities of enabled tasks (ClaimClock, ClaimClockAt), so that
-// ClaimDue's transaction spends no round trip on them. An empty table
-// gives no row, and no request can be queued then; only the database's
-// now costs a second statement.
+// (UTC) unless the caller passed one, a look at the queue, whether a task
+// is due, and the distinct priorities of enabled tasks (ClaimClock,
+// ClaimClockAt), so that ClaimDue's transaction spends no round trip on
+// them, and is not begun when no task is due. An empty table gives no row,
+// and no request can be queued then; only the database's now costs a
+// second statement.
 func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStart, error) {
 	start := core.ClaimStart{Now: now}
 	var pairs []mysqldb.ClaimPrioritiesRow
@@ -263,7 +264,7 @@ func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStar
 			return core.ClaimStart{}, interpret("claim due", "", err)
 		}
 		for _, r := range rows {
-			start.Now, start.RequestsDue = r.Now, r.RequestsDue
+			start.Now, start.RequestsDue, start.TasksDue = r.Now, r.RequestsDue, r.TasksDue
 			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
 		}
 		if len(rows) == 0 {
@@ -272,12 +273,12 @@ func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStar
 			}
 		}
 	} else {
-		rows, err := d.q.ClaimClockAt(ctx, now)
+		rows, err := d.q.ClaimClockAt(ctx, mysqldb.ClaimClockAtParams{Now: now, DueAt: nullTime(&now)})
 		if err != nil {
 			return core.ClaimStart{}, interpret("claim due", "", err)
 		}
 		for _, r := range rows {
-			start.RequestsDue = r.RequestsDue
+			start.RequestsDue, start.TasksDue = r.RequestsDue, r.TasksDue
 			pairs = append(pairs, mysqldb.ClaimPrioritiesRow{Enabled: r.Enabled, Priority: r.Priority})
 		}
 	}

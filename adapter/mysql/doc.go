@@ -23,12 +23,13 @@
 // statement per call); a versioned Update that matches no row asks once
 // more (ErrNotFound or ErrConflict?). MySQL has no UPDATE ... RETURNING, so
 // the claim calls are short transactions or pairs of statements. ClaimDue
-// is ClaimClock (one statement: the clock, whether a request is due and the
-// priorities; a second for the database's clock when there is no task),
-// then, when a request (Trigger, Backfill) is due, RequestCandidates and
-// per candidate LeaseForRequest (an UPDATE, then the read of the row), then
-// the claim of due tasks for the slots left (BEGIN, select FOR UPDATE SKIP
-// LOCKED, lease, COMMIT): five round trips when no request is due.
+// is ClaimClock (one statement: the clock, whether a request is due,
+// whether a task is, and the priorities; a second for the database's clock
+// when there is no task at all), then, when a request (Trigger, Backfill)
+// is due, RequestCandidates and per candidate LeaseForRequest (an UPDATE,
+// then the read of the row), then, when a task is due, the claim of due
+// tasks for the slots left (BEGIN, select FOR UPDATE SKIP LOCKED, lease,
+// COMMIT): five round trips when no request is due, one when nothing is.
 // CompleteClaims (and so CompleteClaim) is one transaction with, per
 // completion, the advance of the task and, when its token was current, the
 // record of the fire and the deletion of the occurrence from the queue,

@@ -149,13 +149,14 @@ func (d *dialect) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return taskrow.Time(at), true, nil
 }
 
-// ClaimClock with the database's clock is one statement: the clock and a
-// look at the queue. With the caller's it reads nothing: the claim reads
-// the queue to know, and ClaimDueTasks finds the priorities itself.
+// ClaimClock is one statement, whichever the clock: the database's now
+// (ClaimClock) or the caller's (ClaimClockAt), whether a request is due at
+// it and whether a task is; ClaimDueTasks finds the priorities itself.
 func (d *dialect) ClaimClock(ctx context.Context, now time.Time) (core.ClaimStart, error) {
 	if !now.IsZero() {
-		return core.StartAt(now), nil
+		r, err := d.q.ClaimClockAt(ctx, now)
+		return core.ClaimStart{Now: now, RequestsDue: r.RequestsDue, TasksDue: r.TasksDue}, interpret("claim due", "", err)
 	}
 	r, err := d.q.ClaimClock(ctx)
-	return core.ClaimStart{Now: r.Now, RequestsDue: r.RequestsDue}, interpret("claim due", "", err)
+	return core.ClaimStart{Now: r.Now, RequestsDue: r.RequestsDue, TasksDue: r.TasksDue}, interpret("claim due", "", err)
 }

@@ -17,12 +17,12 @@
 //
 // Statements: every Backend call is one statement, so one round trip; a
 // versioned Update that matches no row asks once more (ErrNotFound or
-// ErrConflict?). ClaimDue is ClaimClock (with the database's clock only:
-// one statement reads the clock and whether a request is due), then, when a
-// request (Trigger, Backfill) may be due, RequestCandidates and one
-// LeaseForRequest (UPDATE ... RETURNING) per candidate, then ClaimDueTasks
-// (FOR UPDATE SKIP LOCKED) for the slots left: two round trips when no
-// request is due. CompleteClaims (and so CompleteClaim) is one statement
+// ErrConflict?). ClaimDue is ClaimClock or ClaimClockAt (one statement:
+// the clock, whether a request is due and whether a task is), then, when a
+// request (Trigger, Backfill) is due, RequestCandidates and one
+// LeaseForRequest (UPDATE ... RETURNING) per candidate, then, when a task
+// is due, ClaimDueTasks (FOR UPDATE SKIP LOCKED) for the slots left: two
+// round trips when no request is due, one when nothing is. CompleteClaims (and so CompleteClaim) is one statement
 // for the whole batch, a CTE that advances the tasks, records the fires and
 // any skipped occurrences, and deletes the occurrences from the queue of
 // requests. RenewClaims, StartRetry, ReleaseClaim and ReturnClaim are one

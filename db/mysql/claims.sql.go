@@ -57,6 +57,10 @@ func (q *Queries) AdvanceClaimedTask(ctx context.Context, arg AdvanceClaimedTask
 const claimClock = `-- name: ClaimClock :many
 SELECT NOW(6) AS now,
     EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due,
+    EXISTS (
+        SELECT 1 FROM scheduled_tasks AS d
+        WHERE d.enabled = TRUE AND d.next_run_at <= NOW(6) AND (d.lease_until IS NULL OR d.lease_until <= NOW(6))
+    ) AS tasks_due,
     enabled, priority
 FROM scheduled_tasks GROUP BY enabled, priority
 `
@@ -64,16 +68,20 @@ FROM scheduled_tasks GROUP BY enabled, priority
 type ClaimClockRow struct {
 	Now         time.Time
 	RequestsDue bool
+	TasksDue    bool
 	Enabled     bool
 	Priority    int32
 }
 
 // What a claim reads before its transaction, with the clock of the database, in one round trip:
 // its now, whether a request (Trigger, Backfill) is due at it (the queue is only read when one
-// is), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges over, so that
-// the claim transaction spends no round trip on them. It is ClaimPriorities with the clock as
-// constant columns: still the loose index scan ("Using index for group-by"), one row per pair;
-// the uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
+// is), whether an enabled task is due and free of a live lease at it (the claim transaction only
+// runs when one is: a claim that finds nothing is this statement alone; the first such entry of
+// scheduled_tasks_due_idx ends the look, and the leased ones before it are at most those of the
+// claims in flight), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges
+// over, so that the claim transaction spends no round trip on them. It is ClaimPriorities with
+// the rest as constant columns: still the loose index scan ("Using index for group-by"), one row
+// per pair; each uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
 // temporary table per execution, which cost about what the saved round trip does. No rows: the
 // table is empty, so no request is queued either (a request references its task); the adapter
 // then reads the clock alone (DatabaseNow). The adapter keeps the enabled pairs: no WHERE
@@ -90,6 +98,7 @@ func (q *Queries) ClaimClock(ctx context.Context) ([]ClaimClockRow, error) {
 		if err := rows.Scan(
 			&i.Now,
 			&i.RequestsDue,
+			&i.TasksDue,
 			&i.Enabled,
 			&i.Priority,
 		); err != nil {
@@ -108,20 +117,33 @@ func (q *Queries) ClaimClock(ctx context.Context) ([]ClaimClockRow, error) {
 
 const claimClockAt = `-- name: ClaimClockAt :many
 SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= ?) AS requests_due,
+    EXISTS (
+        SELECT 1 FROM scheduled_tasks AS d
+        WHERE d.enabled = TRUE AND d.next_run_at <= ?
+          AND (d.lease_until IS NULL OR d.lease_until <= ?)
+    ) AS tasks_due,
     enabled, priority
 FROM scheduled_tasks GROUP BY enabled, priority
 `
 
+type ClaimClockAtParams struct {
+	Now   time.Time
+	DueAt sql.NullTime
+}
+
 type ClaimClockAtRow struct {
 	RequestsDue bool
+	TasksDue    bool
 	Enabled     bool
 	Priority    int32
 }
 
-// ClaimClock for a claim at the caller's now: whether a request is due at it, and the distinct
-// (enabled, priority) pairs, in one round trip. No rows: an empty table, no request.
-func (q *Queries) ClaimClockAt(ctx context.Context, now time.Time) ([]ClaimClockAtRow, error) {
-	rows, err := q.db.QueryContext(ctx, claimClockAt, now)
+// ClaimClock for a claim at the caller's now: whether a request is due at it, whether a task
+// is (due_at: the same now; sqlc types it from the nullable columns, now from a NOT NULL one),
+// and the distinct (enabled, priority) pairs, in one round trip. No rows: an empty table, no
+// request.
+func (q *Queries) ClaimClockAt(ctx context.Context, arg ClaimClockAtParams) ([]ClaimClockAtRow, error) {
+	rows, err := q.db.QueryContext(ctx, claimClockAt, arg.Now, arg.DueAt, arg.DueAt)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +151,12 @@ func (q *Queries) ClaimClockAt(ctx context.Context, now time.Time) ([]ClaimClock
 	var items []ClaimClockAtRow
 	for rows.Next() {
 		var i ClaimClockAtRow
-		if err := rows.Scan(&i.RequestsDue, &i.Enabled, &i.Priority); err != nil {
+		if err := rows.Scan(
+			&i.RequestsDue,
+			&i.TasksDue,
+			&i.Enabled,
+			&i.Priority,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

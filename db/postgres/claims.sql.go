@@ -11,21 +11,59 @@ import (
 )
 
 const claimClock = `-- name: ClaimClock :one
-SELECT clock_timestamp()::timestamptz AS now,
-    EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= clock_timestamp()) AS requests_due
+SELECT statement_timestamp()::timestamptz AS now,
+    EXISTS (SELECT 1 FROM scheduled_task_requests AS r WHERE r.requested_at <= statement_timestamp()) AS requests_due,
+    ((
+        SELECT t.next_run_at FROM scheduled_tasks AS t
+        WHERE t.enabled AND t.next_run_at <= statement_timestamp()
+          AND (t.lease_until IS NULL OR t.lease_until <= statement_timestamp())
+        ORDER BY t.next_run_at LIMIT 1
+    ) IS NOT NULL)::boolean AS tasks_due
 `
 
 type ClaimClockRow struct {
 	Now         time.Time
 	RequestsDue bool
+	TasksDue    bool
 }
 
-// ClaimDue with the clock of the database: its now, and whether a request (Trigger, Backfill)
-// is due at it, in one round trip; the queue is only read when one is.
+// ClaimDue with the clock of the database, in one round trip: its now, whether a request
+// (Trigger, Backfill) is due at it (the queue is only read when one is), and whether an enabled
+// task is due and free of a live lease at it (the claim is only run when one is: a claim that
+// finds nothing is this statement alone). The first such entry of scheduled_tasks_due_idx ends
+// the look; the leased entries before it are at most those of the claims in flight. A scalar
+// subquery in index order, not EXISTS: PostgreSQL drops an EXISTS subquery's ORDER BY and LIMIT,
+// and with many due rows it may then expect a table scan to meet one at once.
+// statement_timestamp(), not clock_timestamp(): one value for the whole statement, and a stable
+// function, so an index condition (a volatile one is evaluated row by row, on a table scan).
+// ClaimClock runs outside any transaction: it is the time the statement arrived.
 func (q *Queries) ClaimClock(ctx context.Context) (ClaimClockRow, error) {
 	row := q.db.QueryRow(ctx, claimClock)
 	var i ClaimClockRow
-	err := row.Scan(&i.Now, &i.RequestsDue)
+	err := row.Scan(&i.Now, &i.RequestsDue, &i.TasksDue)
+	return i, err
+}
+
+const claimClockAt = `-- name: ClaimClockAt :one
+SELECT EXISTS (SELECT 1 FROM scheduled_task_requests AS r WHERE r.requested_at <= $1::timestamptz) AS requests_due,
+    ((
+        SELECT t.next_run_at FROM scheduled_tasks AS t
+        WHERE t.enabled AND t.next_run_at <= $1::timestamptz
+          AND (t.lease_until IS NULL OR t.lease_until <= $1::timestamptz)
+        ORDER BY t.next_run_at LIMIT 1
+    ) IS NOT NULL)::boolean AS tasks_due
+`
+
+type ClaimClockAtRow struct {
+	RequestsDue bool
+	TasksDue    bool
+}
+
+// ClaimClock at the caller's now: whether a request is due at it, and whether a task is.
+func (q *Queries) ClaimClockAt(ctx context.Context, now time.Time) (ClaimClockAtRow, error) {
+	row := q.db.QueryRow(ctx, claimClockAt, now)
+	var i ClaimClockAtRow
+	err := row.Scan(&i.RequestsDue, &i.TasksDue)
 	return i, err
 }
 

@@ -56,11 +56,12 @@ type Dialect interface {
 	// ClaimClock starts a claim at now (already normalized), or at the
 	// database's clock when now is zero (DatabaseNow): the claim's now,
 	// whether a request (Trigger, Backfill) is due at it, so that a claim
-	// reads the queue only when there is something in it, and what the
-	// dialect's ClaimDue wants to know first (ClaimStart.Priorities), in
-	// one round trip at most (MySQL, with the database's clock and no task,
-	// reads its clock in a second). A dialect that does not look at the
-	// queue says RequestsDue true (StartAt).
+	// reads the queue only when there is something in it, whether a task
+	// is, so that a claim that would find nothing stops there, and what
+	// the dialect's ClaimDue wants to know first (ClaimStart.Priorities),
+	// in one round trip at most (MySQL, with the database's clock and no
+	// task, reads its clock in a second). A dialect that does not look
+	// says RequestsDue and TasksDue true (StartAt).
 	ClaimClock(ctx context.Context, now time.Time) (ClaimStart, error)
 	// ClaimDue leases to owner, until w.LeaseUntil, at most w.Limit enabled
 	// tasks due at w.Now and not under a live lease, skipping locked rows,
@@ -128,6 +129,11 @@ type ClaimStart struct {
 	// requests and none is due at Now: the claim then skips
 	// RequestCandidates.
 	RequestsDue bool
+	// TasksDue is false only when the dialect looked and no enabled task is
+	// due and free of a live lease at Now: the claim then skips the
+	// dialect's ClaimDue, so a claim that finds nothing costs the one
+	// statement that said so.
+	TasksDue bool
 	// Priorities become the claim window's (taskrow.ClaimWindow.Priorities):
 	// the distinct priorities of enabled tasks when the dialect read them
 	// in the same round trip as the rest (MySQL), else nil.
@@ -135,8 +141,11 @@ type ClaimStart struct {
 }
 
 // StartAt is the ClaimStart of a dialect that reads nothing ahead of a
-// claim at now: the queue is read to know whether a request is due.
-func StartAt(now time.Time) ClaimStart { return ClaimStart{Now: now, RequestsDue: true} }
+// claim at now: the queue is read to know whether a request is due, and
+// the due tasks are claimed.
+func StartAt(now time.Time) ClaimStart {
+	return ClaimStart{Now: now, RequestsDue: true, TasksDue: true}
+}
 
 // Options are how dialects differ in what Store decides.
 type Options struct {

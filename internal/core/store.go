@@ -206,10 +206,11 @@ func (s *Store) Close() error {
 
 // ClaimDue implements schedstore.Store. The dialect's ClaimClock comes
 // first: the database's clock when now is zero, whether a request is due,
-// and what the dialect's claim wants to know ahead (MySQL: the
-// priorities), in one round trip at most (but for MySQL's clock over an
-// empty table). Then the requests due, when there may be any, and the
-// claim of due tasks for the slots left.
+// whether a task is, and what the dialect's claim wants to know ahead
+// (MySQL: the priorities), in one round trip at most (but for MySQL's
+// clock over an empty table). Then the requests due, when there may be
+// any, and the claim of due tasks for the slots left, when there may be
+// any.
 func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]schedstore.Claim, error) {
 	if err := s.guard.Enter(ctx); err != nil {
 		return nil, err
@@ -240,7 +241,7 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 			return nil, err
 		}
 	}
-	if left := int(w.Limit) - len(rows); left > 0 {
+	if left := int(w.Limit) - len(rows); left > 0 && start.TasksDue {
 		due := w
 		due.Limit = int32(left)
 		more, err := s.d.ClaimDue(ctx, owner, due)

@@ -12,23 +12,37 @@ SELECT NOW(6) AS now;
 -- name: ClaimClock :many
 -- What a claim reads before its transaction, with the clock of the database, in one round trip:
 -- its now, whether a request (Trigger, Backfill) is due at it (the queue is only read when one
--- is), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges over, so that
--- the claim transaction spends no round trip on them. It is ClaimPriorities with the clock as
--- constant columns: still the loose index scan ("Using index for group-by"), one row per pair;
--- the uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
+-- is), whether an enabled task is due and free of a live lease at it (the claim transaction only
+-- runs when one is: a claim that finds nothing is this statement alone; the first such entry of
+-- scheduled_tasks_due_idx ends the look, and the leased ones before it are at most those of the
+-- claims in flight), and the distinct (enabled, priority) pairs that SelectDueForClaim ranges
+-- over, so that the claim transaction spends no round trip on them. It is ClaimPriorities with
+-- the rest as constant columns: still the loose index scan ("Using index for group-by"), one row
+-- per pair; each uncorrelated EXISTS runs once. No derived tables: MariaDB materializes each one into a
 -- temporary table per execution, which cost about what the saved round trip does. No rows: the
 -- table is empty, so no request is queued either (a request references its task); the adapter
 -- then reads the clock alone (DatabaseNow). The adapter keeps the enabled pairs: no WHERE
 -- enabled = TRUE here either, for the reason given at ClaimPriorities.
 SELECT NOW(6) AS now,
     EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= NOW(6)) AS requests_due,
+    EXISTS (
+        SELECT 1 FROM scheduled_tasks AS d
+        WHERE d.enabled = TRUE AND d.next_run_at <= NOW(6) AND (d.lease_until IS NULL OR d.lease_until <= NOW(6))
+    ) AS tasks_due,
     enabled, priority
 FROM scheduled_tasks GROUP BY enabled, priority;
 
 -- name: ClaimClockAt :many
--- ClaimClock for a claim at the caller's now: whether a request is due at it, and the distinct
--- (enabled, priority) pairs, in one round trip. No rows: an empty table, no request.
+-- ClaimClock for a claim at the caller's now: whether a request is due at it, whether a task
+-- is (due_at: the same now; sqlc types it from the nullable columns, now from a NOT NULL one),
+-- and the distinct (enabled, priority) pairs, in one round trip. No rows: an empty table, no
+-- request.
 SELECT EXISTS (SELECT 1 FROM scheduled_task_requests WHERE requested_at <= sqlc.arg(now)) AS requests_due,
+    EXISTS (
+        SELECT 1 FROM scheduled_tasks AS d
+        WHERE d.enabled = TRUE AND d.next_run_at <= sqlc.arg(due_at)
+          AND (d.lease_until IS NULL OR d.lease_until <= sqlc.arg(due_at))
+    ) AS tasks_due,
     enabled, priority
 FROM scheduled_tasks GROUP BY enabled, priority;
 
