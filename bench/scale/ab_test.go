@@ -2,18 +2,15 @@ package scale
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Settings of TestClaimAB, from the environment.
@@ -43,18 +40,9 @@ func TestClaimAB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var f filler
-	switch b := st.(type) {
-	case interface{ DB() *pgxpool.Pool }:
-		f = pgFiller{b.DB()}
-	case interface{ DB() *sql.DB }:
-		if strings.HasPrefix(url, "mysql") {
-			f = mysqlFiller{b.DB()}
-		} else {
-			f = sqliteFiller{b.DB()}
-		}
-	default:
-		t.Fatalf("%s: no bulk filler for %T", envABURL, st)
+	f, err := fillerFor(st, adapter.Dialect(url))
+	if err != nil {
+		t.Fatalf("%s: %v", envABURL, err)
 	}
 	switch mode := os.Getenv(envABMode); mode {
 	case "fill":

@@ -7,7 +7,26 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/flowrra/schedstore"
 )
+
+// fillerFor is the bulk filler of st's database; dialect (adapter.Dialect
+// of its URL) tells MySQL's *sql.DB from SQLite's.
+func fillerFor(st schedstore.Store, dialect string) (filler, error) {
+	switch b := st.(type) {
+	case interface{ DB() *pgxpool.Pool }:
+		return pgFiller{b.DB()}, nil
+	case interface{ DB() *sql.DB }:
+		switch dialect {
+		case "mysql":
+			return mysqlFiller{b.DB()}, nil
+		case "sqlite":
+			return sqliteFiller{b.DB()}, nil
+		}
+	}
+	return nil, fmt.Errorf("no bulk filler for a %T (%q)", st, dialect)
+}
 
 // Row n (1-based): ID t%07d, a fake unique fingerprint, priority n % 5,
 // due (n seconds before t0) for n <= usualDue, else n seconds after t0.

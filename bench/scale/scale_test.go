@@ -2,7 +2,6 @@ package scale
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"slices"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/flowrra/schedstore"
 	"github.com/flowrra/schedstore/adapter"
@@ -118,16 +115,9 @@ func runDialect(t *testing.T, dialect string, sizes []int, reps int) string {
 	}
 	t.Cleanup(func() { be.Close() })
 	st := be
-	var f filler
-	switch b := be.(type) {
-	case interface{ DB() *pgxpool.Pool }:
-		f = pgFiller{b.DB()}
-	case interface{ DB() *sql.DB }:
-		if dialect == "mysql" {
-			f = mysqlFiller{b.DB()}
-		} else {
-			f = sqliteFiller{b.DB()}
-		}
+	f, err := fillerFor(st, dialect)
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	// The fixture Get, FindByDefinition and UpdateRunTimes work on: made
